@@ -1,0 +1,42 @@
+// `epistle serve`: the daemon. Writes the demo configuration on a zero-config start and says so.
+import { createLogger } from '../log.js';
+import { startHttp } from '../server.js';
+import { createServices } from '../services.js';
+import { load, type GlobalOptions } from './context.js';
+
+export async function serve(options: GlobalOptions): Promise<void> {
+  const loaded = load(options, true);
+  const { config } = loaded;
+  const logger = createLogger(config.log.level);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (loaded.created) say(`epistle: no configuration found, wrote ${loaded.path} with a demo site`);
+  const services = await createServices(config, logger);
+  const http = await startHttp(services);
+  const sqlite = config.database.url.startsWith('file:');
+  say(`epistle: configuration ${loaded.path}${loaded.overrides.length ? ` (overridden by ${loaded.overrides.join(', ')})` : ''}`);
+  say(
+    `epistle: database ${sqlite ? config.database.url : 'PostgreSQL'}${services.migrations.applied.length ? `, applied ${services.migrations.applied.join(', ')}` : ', up to date'}`,
+  );
+  say(
+    `epistle: sites ${services.sites
+      .all()
+      .map((s) => s.id)
+      .join(', ')}`,
+  );
+  say(`epistle: listening on ${http.url}`);
+  if (config.server.demo_page && services.sites.find('demo')) say(`epistle: demo page at ${http.url}/demo`);
+  logger.info({ url: http.url }, 'listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await http.stop();
+    await services.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,36 @@
+// `epistle init`, `epistle migrate`, `epistle config check`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { defaultConfigFile } from '../config/default-file.js';
+import { migrate } from '../db/migrate.js';
+import { load, fail, type GlobalOptions } from './context.js';
+
+export function init(options: GlobalOptions & { force?: boolean }): void {
+  const path = resolve(options.config ?? process.env.EPISTLE_CONFIG ?? 'epistle.toml');
+  if (existsSync(path) && !options.force) fail(`${path} already exists; use --force to overwrite it`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, defaultConfigFile);
+  process.stdout.write(`wrote ${path}; edit [sites.*] for your site, then run: epistle config check\n`);
+}
+
+export async function runMigrate(options: GlobalOptions): Promise<void> {
+  const { config } = load(options);
+  const report = await migrate(config.database.url);
+  process.stdout.write(
+    report.applied.length ? `applied ${report.applied.join(', ')}\n` : `database up to date (${report.alreadyApplied.length} migrations)\n`,
+  );
+}
+
+export function checkConfig(options: GlobalOptions): void {
+  const { config, path, overrides } = load(options);
+  const lines = [`✓ ${path} is valid`];
+  if (overrides.length) lines.push(`  overridden by ${overrides.join(', ')}`);
+  lines.push(`  listen ${config.server.listen}`);
+  lines.push(`  database ${config.database.url.startsWith('file:') ? config.database.url : 'PostgreSQL (URL hidden)'}`);
+  for (const [id, site] of Object.entries(config.sites)) {
+    lines.push(
+      `  site ${id}: ${site.name}, origins ${site.origins.join(' ')}, ${site.moderators.length} moderator(s), locale ${site.locale}`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

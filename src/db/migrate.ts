@@ -1,0 +1,145 @@
+// Applies the committed SQL migrations (prisma/<provider>/migrations/NNNN_name/migration.sql) in
+// order, each in its own transaction together with its record in _epistle_migrations, so a failed
+// migration leaves nothing half-done. Safe to run from several instances at once: SQLite takes a
+// write lock (BEGIN IMMEDIATE), PostgreSQL an advisory lock. We do not use `prisma migrate deploy`
+// because its wasm engine cannot talk to PostgreSQL through the pg adapter (docs/ARCHITECTURE.md).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { providerOf, sqlitePath, type Provider } from './provider.js';
+
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export interface MigrationReport {
+  applied: string[];
+  alreadyApplied: string[];
+}
+
+const prismaDir = fileURLToPath(new URL('../../prisma/', import.meta.url));
+const recordTable = `CREATE TABLE IF NOT EXISTS "_epistle_migrations" (
+  "name" TEXT PRIMARY KEY,
+  "checksum" TEXT NOT NULL,
+  "appliedAt" TEXT NOT NULL
+)`;
+
+export function readMigrations(provider: Provider, root = prismaDir): Migration[] {
+  const dir = `${root}/${provider}/migrations`;
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && /^\d{4}_/.test(e.name))
+    .map((e) => e.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(`${dir}/${name}/migration.sql`, 'utf8');
+      return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+function checkEdited(m: Migration, recorded: string | undefined): boolean {
+  if (recorded === undefined) return false;
+  if (recorded !== m.checksum) {
+    throw new MigrationError(
+      `migration ${m.name} was changed after it was applied; restore the original file and add a new migration instead`,
+    );
+  }
+  return true;
+}
+
+export async function migrate(url: string): Promise<MigrationReport> {
+  const provider = providerOf(url);
+  const migrations = readMigrations(provider);
+  return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
+}
+
+function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
+  const file = sqlitePath(url);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: 10_000 });
+  const report: MigrationReport = { applied: [], alreadyApplied: [] };
+  try {
+    db.pragma('journal_mode = WAL');
+    // SQLite can only change foreign-key enforcement outside a transaction. Prisma's table
+    // redefinitions (copy, DROP, rename) would otherwise cascade-delete dependent rows, so it is
+    // off while migrating and the keys are checked before each commit.
+    db.pragma('foreign_keys = OFF');
+    db.exec(recordTable);
+    for (const m of migrations) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const row = db.prepare('SELECT checksum FROM "_epistle_migrations" WHERE name = ?').get(m.name) as { checksum: string } | undefined;
+        if (checkEdited(m, row?.checksum)) {
+          report.alreadyApplied.push(m.name);
+        } else {
+          db.exec(m.sql);
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new MigrationError(`migration ${m.name} leaves ${broken.length} rows with broken foreign keys`);
+          db.prepare('INSERT INTO "_epistle_migrations" (name, checksum, "appliedAt") VALUES (?, ?, ?)').run(
+            m.name,
+            m.checksum,
+            new Date().toISOString(),
+          );
+          report.applied.push(m.name);
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw wrap(m, error);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return report;
+}
+
+async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationReport> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  const report: MigrationReport = { applied: [], alreadyApplied: [] };
+  try {
+    for (const m of migrations) {
+      await client.query('BEGIN');
+      try {
+        // One migrator at a time across instances; released at COMMIT/ROLLBACK.
+        await client.query("SELECT pg_advisory_xact_lock(hashtext('epistle-migrations'))");
+        await client.query(recordTable);
+        const { rows } = await client.query<{ checksum: string }>('SELECT checksum FROM "_epistle_migrations" WHERE name = $1', [m.name]);
+        if (checkEdited(m, rows[0]?.checksum)) {
+          report.alreadyApplied.push(m.name);
+        } else {
+          await client.query(m.sql);
+          await client.query('INSERT INTO "_epistle_migrations" (name, checksum, "appliedAt") VALUES ($1, $2, $3)', [
+            m.name,
+            m.checksum,
+            new Date().toISOString(),
+          ]);
+          report.applied.push(m.name);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw wrap(m, error);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return report;
+}
+
+function wrap(m: Migration, error: unknown): Error {
+  if (error instanceof MigrationError) return error;
+  return new MigrationError(`migration ${m.name} failed and was rolled back: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
+}

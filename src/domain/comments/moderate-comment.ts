@@ -1,0 +1,47 @@
+// The moderator's decision on a pending comment. Called by the CLI today, by the mail watcher
+// next; both get the same rules: a decision is applied once, a repeat is a no-op, and a comment
+// already decided otherwise is reported rather than silently changed.
+import { DomainError } from '../errors.js';
+import type { Clock, CommentStore, DomainLogger, Renderer } from '../ports.js';
+import type { Comment, CommentStatus } from '../types.js';
+
+export type Decision = 'approve' | 'drop' | 'spam';
+
+const target: Record<Decision, CommentStatus> = { approve: 'approved', drop: 'dropped', spam: 'spam' };
+
+export interface ModerateDeps {
+  store: CommentStore;
+  renderer: Renderer;
+  clock: Clock;
+  logger: DomainLogger;
+}
+
+export type ModerationOutcome =
+  { kind: 'applied'; comment: Comment } | { kind: 'unchanged'; comment: Comment } | { kind: 'already_decided'; comment: Comment };
+
+export async function moderateComment(
+  deps: ModerateDeps,
+  input: { commentId: number; decision: Decision; force?: boolean; by: string },
+): Promise<ModerationOutcome> {
+  const comment = await deps.store.findComment(input.commentId);
+  if (!comment) throw new DomainError('comment_not_found', `no comment ${input.commentId}`, { params: { id: input.commentId } });
+  const to = target[input.decision];
+  if (comment.status === to) return { kind: 'unchanged', comment };
+  if (comment.status !== 'pending' && !input.force) return { kind: 'already_decided', comment };
+
+  // Rendered once, here, so that reads never run Markdown.
+  const html = to === 'approved' ? deps.renderer.render(comment.body) : comment.html;
+  const updated = await deps.store.transition(comment.id, comment.status, to, html, deps.clock.now());
+  if (!updated) {
+    // Another instance (or a duplicate mail) decided between our read and our write.
+    const now = await deps.store.findComment(comment.id);
+    if (!now) throw new DomainError('comment_not_found', `no comment ${input.commentId}`, { params: { id: input.commentId } });
+    return now.status === to ? { kind: 'unchanged', comment: now } : { kind: 'already_decided', comment: now };
+  }
+  deps.logger.info({ site: updated.siteId, commentId: updated.id, status: to, by: input.by }, 'comment moderated');
+  if (to === 'spam') {
+    // One stable line for fail2ban (docs/fail2ban.md); the IP is the reader's, kept for exactly this.
+    deps.logger.warn({ event: 'spam', site: updated.siteId, commentId: updated.id }, `epistle spam from ${updated.clientIp ?? 'unknown'}`);
+  }
+  return { kind: 'applied', comment: updated };
+}

@@ -1,0 +1,30 @@
+// CORS for one site's API: only that site's origins get the Access-Control-Allow-* headers, and a
+// browser request announcing a foreign Origin cannot post (spam from other sites' pages).
+import type { NextFunction, Request, Response } from 'express';
+import { DomainError } from '../domain/errors.js';
+import type { SiteDirectory } from '../domain/sites.js';
+
+export function siteCors(sites: SiteDirectory) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.vary('Origin');
+    const origin = req.get('origin');
+    const site = sites.find(String(req.params.site));
+    if (!origin || !site) return next();
+    const allowed = site.origins.includes(origin);
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Request-Id, Retry-After');
+    }
+    if (req.method === 'OPTIONS') {
+      if (!allowed) return next(new DomainError('origin_not_allowed', `origin ${origin} is not allowed for site ${site.id}`));
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      res.setHeader('Access-Control-Max-Age', '600');
+      return res.status(204).end();
+    }
+    if (req.method === 'POST' && !allowed) {
+      return next(new DomainError('origin_not_allowed', `origin ${origin} is not allowed for site ${site.id}`));
+    }
+    next();
+  };
+}

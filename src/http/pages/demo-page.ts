@@ -1,0 +1,43 @@
+// GET /demo: a page served by Epistle itself that shows the published comments of the `demo`
+// site and a plain HTML form, so a fresh install can be tried without a static site.
+import type { Request, Response } from 'express';
+import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
+import { translator } from '../../i18n/index.js';
+import type { HttpDeps } from '../deps.js';
+import { formLabels, formLimits } from './form-view.js';
+
+export const demoSiteId = 'demo';
+
+export function demoPageHandler(deps: HttpDeps) {
+  return async (req: Request, res: Response) => {
+    const site = deps.sites.find(demoSiteId);
+    if (!site) {
+      res.status(404).type('text').send('No [sites.demo] in the configuration.');
+      return;
+    }
+    // The page's own address when the browser reached us on one of the demo origins.
+    const own = `${req.protocol}://${req.get('host') ?? ''}`;
+    const origin = site.origins.includes(own) ? own : site.origins[0];
+    const pageUrl = `${origin}/demo`;
+    const ref = await threadRef(deps, site.id, pageUrl);
+    const comments = await loadThread(deps, ref);
+    const t = translator(site.locale, 'form');
+    const html = deps.templates.render('pages/demo.html', {
+      lang: site.locale,
+      title: t('demo_title'),
+      intro: t('demo_intro'),
+      pending: t('pending'),
+      commentsTitle: t('demo_comments'),
+      countLabel: t('demo_count', { count: countThread(comments) }),
+      noComments: t('demo_no_comments'),
+      moderateHint: t('demo_moderate', { command: 'npm run epistle -- comments list --status pending' }),
+      comments,
+      action: `/api/sites/${site.id}/comments`,
+      values: { url: pageUrl },
+      labels: formLabels(site.locale),
+      limits: formLimits(site),
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(html);
+  };
+}

@@ -1,0 +1,68 @@
+// POST /api/sites/:site/comments, as JSON (202 + JSON) or as a plain HTML form (303 back to the
+// page, which shows the pending notice at #epistle-pending without JavaScript). A form whose
+// input is refused gets a page with the message and the form refilled, so nothing typed is lost.
+import { randomInt } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { submitComment } from '../../domain/comments/submit-comment.js';
+import { clientIp } from '../client-ip.js';
+import type { HttpDeps } from '../deps.js';
+import { HttpError } from '../http-error.js';
+
+/** Name of the hidden field that humans leave empty (see templates/pages/form.partial.html). */
+export const honeypotField = 'subject';
+
+export function isFormRequest(req: Request): boolean {
+  return req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+}
+
+export function readBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError('bad_json', 400, 'the request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function postCommentHandler(deps: HttpDeps) {
+  return async (req: Request, res: Response) => {
+    const form = isFormRequest(req);
+    if (!form && !req.is('application/json')) {
+      throw new HttpError('unsupported_media_type', 415, 'send application/json or application/x-www-form-urlencoded');
+    }
+    const body = readBody(req);
+    const siteId = String(req.params.site);
+    if (form) rememberForm(res, siteId, body);
+    const result = await submitComment(deps, {
+      siteId,
+      url: body.url,
+      author: body.author,
+      email: body.email,
+      website: body.website,
+      body: body.body,
+      parent: body.parent,
+      honeypot: body[honeypotField],
+      clientIp: clientIp(req),
+    });
+    if (form) {
+      res.redirect(303, `${result.pageUrl}#epistle-pending`);
+      return;
+    }
+    // A honeypot hit looks exactly like success to the bot.
+    const id = result.kind === 'stored' ? result.comment.id : randomInt(1, 2 ** 31);
+    res.status(202).json({ id, status: 'pending' });
+  };
+}
+
+/** Lets the error handler answer a refused form with the form page instead of JSON. */
+export function rememberForm(res: Response, siteId: string, values: FormValues): void {
+  res.locals.form = { siteId, values };
+}
+
+export interface FormValues {
+  url?: unknown;
+  author?: unknown;
+  email?: unknown;
+  website?: unknown;
+  body?: unknown;
+  parent?: unknown;
+}

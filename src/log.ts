@@ -1,0 +1,22 @@
+// One pino logger for the process; components take a child with their name. Anything that
+// looks like a secret is redacted by path so it cannot reach the log by accident.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const redactPaths = [
+  'password',
+  '*.password',
+  '*.*.password',
+  'token',
+  '*.token',
+  'authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'config.smtp.password',
+  'config.imap.password',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, base: { app: 'epistle' }, redact: { paths: redactPaths, censor: '[redacted]' } }, destination);
+}

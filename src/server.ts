@@ -1,0 +1,53 @@
+// Binds the HTTP app to [server] listen and stops gracefully: on SIGTERM/SIGINT it stops
+// accepting, lets requests in flight finish (up to a deadline), then closes the database.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './http/app.js';
+import type { Services } from './services.js';
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function parseListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
+}
+
+export async function startHttp(services: Services, listen = services.config.server.listen): Promise<RunningServer> {
+  const { config } = services;
+  const app = createApp({
+    ...services,
+    ready: () => services.database.ping(),
+    options: {
+      maxRequestBytes: config.server.max_request_bytes,
+      trustedProxies: config.server.trusted_proxies,
+      demoPage: config.server.demo_page,
+      ...(config.stacosys.site ? { stacosysSite: config.stacosys.site } : {}),
+    },
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000; // longer than common proxies' idle timeout
+  const { host, port } = parseListen(listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 10_000).unref();
+      }),
+  };
+}

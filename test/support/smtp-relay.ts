@@ -103,7 +103,9 @@ export async function startSmtpRelay(opts: {
         lmtp.sendMail({ envelope: { from, to }, raw }).then(
           (info) => {
             if (info.rejected.length > 0) {
-              return callback(smtpError(451, `LMTP rejected ${info.rejected.join(', ')}`));
+              return callback(
+                smtpError(451, `LMTP rejected ${info.rejected.map((r) => (typeof r === 'string' ? r : r.address)).join(', ')}`),
+              );
             }
             messages.push({ from, to, raw });
             callback(null, 'Delivered to Dovecot');

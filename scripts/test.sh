@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run): installs the real servers it needs, checks
+# types and lint, then runs unit, integration (SQLite, then PostgreSQL) and browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-test-deps.sh
+[ -d src/db/generated/sqlite ] || node scripts/generate-prisma.mjs
+npx tsc --noEmit
+npx eslint .
+node scripts/run-tests.mjs "$@"

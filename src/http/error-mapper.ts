@@ -35,7 +35,7 @@ export function describeError(error: unknown, locale: Locale): ErrorPayload {
     const { field, reason, retryAfterSeconds, params } = error.details;
     const message =
       error.code === 'invalid_field' && reason
-        ? `${t('invalid_field', { field: field ?? '' })} ${t(`invalid_field_detail.${reason}`, params ?? {})}`
+        ? `${t('invalid_field', { field: field ? t(`fields.${field}`, { defaultValue: field }) : '' })} ${t(`invalid_field_detail.${reason}`, params ?? {})}`
         : t(error.code, { field: field ?? '', ...params });
     return {
       status: statusOf[error.code],

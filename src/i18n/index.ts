@@ -38,6 +38,9 @@ export function i18nInstance(): i18n {
       initAsync: false,
       interpolation: { escapeValue: false },
       returnNull: false,
+      // Its console banner is a stray line among the JSON logs, and on a test file's stdout it
+      // corrupts node:test's result stream ("Unable to deserialize cloned data").
+      showSupportNotice: false,
     });
   }
   return instance;

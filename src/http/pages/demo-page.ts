@@ -1,7 +1,7 @@
 // GET /demo: a page served by Epistle itself that shows the published comments of the `demo`
 // site and a plain HTML form, so a fresh install can be tried without a static site.
 import type { Request, Response } from 'express';
-import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
+import { countThread, loadThread, threadRef, type ThreadComment } from '../../domain/comments/read-thread.js';
 import { translator } from '../../i18n/index.js';
 import type { HttpDeps } from '../deps.js';
 import { formLabels, formLimits } from './form-view.js';
@@ -31,7 +31,7 @@ export function demoPageHandler(deps: HttpDeps) {
       countLabel: t('demo_count', { count: countThread(comments) }),
       noComments: t('demo_no_comments'),
       moderateHint: t('demo_moderate', { command: 'npm run epistle -- comments list --status pending' }),
-      comments,
+      comments: withDateText(comments, new Intl.DateTimeFormat(site.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })),
       action: `/api/sites/${site.id}/comments`,
       values: { url: pageUrl },
       labels: formLabels(site.locale),
@@ -40,4 +40,10 @@ export function demoPageHandler(deps: HttpDeps) {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(html);
   };
+}
+
+type Shown = ThreadComment & { dateText: string; replies: Shown[] };
+
+function withDateText(nodes: ThreadComment[], format: Intl.DateTimeFormat): Shown[] {
+  return nodes.map((c) => ({ ...c, dateText: `${format.format(new Date(c.date))} UTC`, replies: withDateText(c.replies, format) }));
 }

@@ -8,6 +8,10 @@ export const redactPaths = [
   'password',
   '*.password',
   '*.*.password',
+  // nodemailer and imapflow name the password `pass` in their auth objects.
+  'pass',
+  '*.pass',
+  '*.*.pass',
   'token',
   '*.token',
   'authorization',

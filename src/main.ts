@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { list, moderate } from './cli/comments.js';
 import { reportError, type GlobalOptions } from './cli/context.js';
+import { mailCheck, mailOutbox, mailPreview, mailRetry } from './cli/mail.js';
 import { serve } from './cli/serve.js';
 import { checkConfig, init, runMigrate } from './cli/setup.js';
 
@@ -59,5 +60,28 @@ for (const decision of ['approve', 'drop', 'spam'] as const) {
     .option('--force', 'change a comment that was already moderated')
     .action(run((id: string, o: { force?: boolean }) => moderate(decision, id, { ...globals(), ...o })));
 }
+
+const mail = program.command('mail').description('outgoing mail: queue, settings check, template preview');
+mail
+  .command('outbox')
+  .description('list queued, failed and sent mail, newest first')
+  .option('--status <status>', 'pending, sending, sent or failed')
+  .option('--limit <n>', 'at most this many', '50')
+  .option('--json', 'print JSON')
+  .action(run((o: { status?: string; limit?: string; json?: boolean }) => mailOutbox({ ...globals(), ...o })));
+mail
+  .command('retry [id]')
+  .description('queue failed mail again (all of it, or one by id)')
+  .action(run((id: string | undefined) => mailRetry(id, globals())));
+mail
+  .command('check')
+  .description('log in to the SMTP and IMAP servers and check the folders; exits 1 on any failure')
+  .action(run(() => mailCheck(globals())));
+mail
+  .command('preview <template>')
+  .description('print a mail template (notification, confirmation, help, ...) rendered with sample data')
+  .option('--site <id>', 'site whose name, locale and template folder to use (default: the first one)')
+  .option('--locale <lng>', 'en, fr or de (default: the site\'s locale)')
+  .action(run((template: string, o: { site?: string; locale?: string }) => mailPreview(template, { ...globals(), ...o })));
 
 await program.parseAsync();

@@ -3,12 +3,15 @@
 import type { Config, SiteConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/client.js';
 import { PrismaCommentStore } from './db/comment-store.js';
+import { PrismaFeedStore } from './db/feed-store.js';
+import { PrismaMaintenanceStore } from './db/maintenance-store.js';
 import { migrate, type MigrationReport } from './db/migrate.js';
 import { PrismaRateLimiter } from './db/rate-limiter.js';
 import type { Clock } from './domain/ports.js';
 import { SiteDirectory } from './domain/sites.js';
 import type { Site } from './domain/types.js';
 import type { Logger } from './log.js';
+import { createMailServices, type MailServices } from './mail/mail-services.js';
 import { createMarkdownRenderer } from './render/markdown.js';
 import { TemplateStore } from './render/templates.js';
 
@@ -20,6 +23,7 @@ export function toSite(id: string, s: SiteConfig): Site {
     moderators: s.moderators.map((m) => m.trim().toLowerCase()),
     locale: s.locale,
     ownerName: s.owner_name ?? s.name,
+    requireDkim: s.require_dkim,
     limits: {
       ratePerMinute: s.rate_limit_per_minute,
       authorLength: s.max_author_length,
@@ -30,13 +34,17 @@ export function toSite(id: string, s: SiteConfig): Site {
   };
 }
 
-export interface Services {
+export interface Services extends MailServices {
   config: Config;
   logger: Logger;
   database: Database;
   sites: SiteDirectory;
   store: PrismaCommentStore;
   rateLimiter: PrismaRateLimiter;
+  /** Comment feeds (src/domain/feeds). */
+  feedStore: PrismaFeedStore;
+  /** Retention, reminders and digest (src/jobs). */
+  maintenance: PrismaMaintenanceStore;
   clock: Clock;
   renderer: ReturnType<typeof createMarkdownRenderer>;
   templates: TemplateStore;
@@ -51,6 +59,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const sites = new SiteDirectory(Object.entries(config.sites).map(([id, s]) => toSite(id, s)));
   const store = new PrismaCommentStore(database.prisma);
   await store.upsertSites(sites.all());
+  const clock: Clock = { now: () => new Date() };
+  // outbox, notifications (used by submitComment), mailRenderer, deliverer (started by serve).
+  const mail = createMailServices(config, logger, database.prisma, clock);
   return {
     config,
     logger,
@@ -58,10 +69,16 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     sites,
     store,
     rateLimiter: new PrismaRateLimiter(database.prisma),
-    clock: { now: () => new Date() },
+    feedStore: new PrismaFeedStore(database.prisma),
+    maintenance: new PrismaMaintenanceStore(database.prisma),
+    clock,
+    ...mail,
     renderer: createMarkdownRenderer(),
     templates: new TemplateStore(),
     migrations,
-    close: () => database.close(),
+    close: async () => {
+      await mail.deliverer.stop();
+      await database.close();
+    },
   };
 }

@@ -18,8 +18,9 @@ function formatRow(c: Comment): string {
     c.createdAt.toISOString().slice(0, 16).replace('T', ' '),
     oneLine(c.author, 20).padEnd(20),
     c.pageUrl,
-    `\n${' '.repeat(7)}${oneLine(c.body, 100)}`,
-  ].join('  ');
+  ]
+    .join('  ')
+    .concat(`\n${' '.repeat(7)}${oneLine(c.body, 100)}`);
 }
 
 export async function list(options: GlobalOptions & { site?: string; status?: string; limit?: string; json?: boolean }): Promise<void> {

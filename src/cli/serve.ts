@@ -1,4 +1,5 @@
 // `epistle serve`: the daemon. Writes the demo configuration on a zero-config start and says so.
+import { startScheduler } from '../jobs/start.js';
 import { createLogger } from '../log.js';
 import { startHttp } from '../server.js';
 import { createServices } from '../services.js';
@@ -26,14 +27,29 @@ export async function serve(options: GlobalOptions): Promise<void> {
   say(`epistle: listening on ${http.url}`);
   if (config.server.demo_page && services.sites.find('demo')) say(`epistle: demo page at ${http.url}/demo`);
   logger.info({ url: http.url }, 'listening');
+  // Outbound mail: delivered from the outbox; stopped (after the HTTP server) by services.close().
+  services.deliverer.start();
+  say(
+    config.smtp
+      ? `epistle: mail via ${config.smtp.host}, from ${config.smtp.from}`
+      : 'epistle: no [smtp] configured, new comments are announced in the log',
+  );
+  const scheduler = startScheduler(services);
+  say(`epistle: scheduled jobs ${scheduler ? scheduler.jobs.map((j) => `${j.name} (${j.schedule})`).join(', ') : 'disabled'}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    await http.stop();
-    await services.close();
+    try {
+      // No new job runs from here; runs in progress get [jobs] shutdown_grace_seconds to finish.
+      await Promise.all([http.stop(), scheduler?.stop(config.jobs.shutdown_grace_seconds * 1000)]);
+      await services.close();
+    } catch (error) {
+      logger.error({ err: error }, 'could not stop cleanly');
+      process.exit(1);
+    }
     logger.info('stopped');
     process.exit(0);
   };

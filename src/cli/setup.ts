@@ -1,12 +1,13 @@
 // `epistle init`, `epistle migrate`, `epistle config check`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { defaultConfigFile } from '../config/default-file.js';
+import { configFilePath } from '../config/load.js';
 import { migrate } from '../db/migrate.js';
 import { load, fail, type GlobalOptions } from './context.js';
 
 export function init(options: GlobalOptions & { force?: boolean }): void {
-  const path = resolve(options.config ?? process.env.EPISTLE_CONFIG ?? 'epistle.toml');
+  const path = configFilePath(options.config ? { path: options.config } : {});
   if (existsSync(path) && !options.force) fail(`${path} already exists; use --force to overwrite it`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, defaultConfigFile);

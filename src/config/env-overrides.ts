@@ -1,47 +1,55 @@
 // EPISTLE_<SECTION>_<KEY> environment variables override the file, e.g. EPISTLE_DATABASE_URL or
-// EPISTLE_SITES_BLOG_RATE_LIMIT_PER_MINUTE. A value is read as a TOML value when it parses as one
-// (numbers, booleans, ["arrays"]); list keys also take comma-separated text; anything else is a string.
+// EPISTLE_SITES_BLOG_RATE_LIMIT_PER_MINUTE. A value is read as the key's type: text keys keep the
+// text as it is (a password "123456" stays text), numbers and booleans are read as TOML values,
+// list keys take a TOML array or comma-separated text.
 import { parse as parseToml } from 'smol-toml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { sectionSchemas, siteSchema } from './schema.js';
+import { closest, kindOf } from './schema-shape.js';
 
 type Table = Record<string, unknown>;
 
 /** Variables with the prefix that are not overrides: the config path and test-harness settings. */
 const reserved = (name: string) => name === 'EPISTLE_CONFIG' || name.startsWith('EPISTLE_TEST_');
 
-function isList(schema: z.ZodType): boolean {
-  let s: z.ZodType = schema;
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-  return s instanceof z.ZodArray;
+/** A variable that replaced a value, and the dotted key it replaced (e.g. "sites.demo.locale"). */
+export interface Override {
+  variable: string;
+  key: string;
 }
 
-function coerce(raw: string, list: boolean): unknown {
+function coerce(raw: string, kind: string): unknown {
+  if (kind === 'string' || kind === 'enum') return raw;
+  if (kind === 'array' && !raw.trim().startsWith('[')) {
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
   try {
     return (parseToml(`v = ${raw}`) as { v: unknown }).v;
   } catch {
-    return list
-      ? raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : raw;
+    return raw; // the schema then says what type was expected
   }
 }
 
-export function applyEnvOverrides(table: Table, env: NodeJS.ProcessEnv): string[] {
-  const applied: string[] = [];
+export function applyEnvOverrides(table: Table, env: NodeJS.ProcessEnv): Override[] {
+  const applied: Override[] = [];
   const sections = [...Object.keys(sectionSchemas), 'sites'];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('EPISTLE_') || value === undefined || reserved(name)) continue;
     const rest = name.slice('EPISTLE_'.length).toLowerCase();
-    const section = sections.find((s) => rest.startsWith(`${s}_`));
+    // Longest first, so that a section whose name starts with another's is found.
+    const section = [...sections].sort((a, b) => b.length - a.length).find((s) => rest.startsWith(`${s}_`));
     if (!section) {
       const known = sections.map((s) => `EPISTLE_${s.toUpperCase()}_<KEY>`).join(', ');
-      throw new ConfigError(name, 'this variable names no configuration section', `use one of ${known}, or unset it`);
+      const guess = closest(rest.split('_')[0] ?? '', sections);
+      const hint = guess ? `did you mean EPISTLE_${guess.toUpperCase()}_...? ` : '';
+      throw new ConfigError(name, 'this variable names no configuration section', `${hint}use one of ${known}, or unset it`);
     }
     let target: Table;
+    let prefix: string;
     let key: string;
     let shape: Record<string, z.ZodType>;
     if (section === 'sites') {
@@ -54,23 +62,28 @@ export function applyEnvOverrides(table: Table, env: NodeJS.ProcessEnv): string[
         throw new ConfigError(
           name,
           'names no site declared in the configuration file',
-          'declare the site as [sites.<id>] in the file first',
+          `declare the site as [sites.<id>] in the file first (declared: ${Object.keys(sites).join(', ') || 'none'})`,
         );
       }
       target = sites[siteId] as Table;
+      prefix = `sites.${siteId}`;
       key = tail.slice(siteId.length + 1);
       shape = siteSchema.shape;
     } else {
       target = (table[section] ??= {}) as Table;
+      prefix = section;
       key = rest.slice(section.length + 1);
       shape = sectionSchemas[section as keyof typeof sectionSchemas].shape;
     }
     const field = shape[key];
     if (!field) {
-      throw new ConfigError(name, `[${section}] has no key "${key}"`, `known keys: ${Object.keys(shape).join(', ')}`);
+      const guess = closest(key, Object.keys(shape));
+      const hint = guess ? `did you mean ${name.slice(0, name.length - key.length)}${guess.toUpperCase()}? ` : '';
+      throw new ConfigError(name, `[${prefix}] has no key "${key}"`, `${hint}known keys: ${Object.keys(shape).join(', ')}`);
     }
-    target[key] = coerce(value, isList(field));
-    applied.push(name);
+    if (typeof target !== 'object' || target === null) continue; // not a table in the file: validation says so
+    target[key] = coerce(value, kindOf(field));
+    applied.push({ variable: name, key: `${prefix}.${key}` });
   }
   return applied;
 }

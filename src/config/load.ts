@@ -3,9 +3,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import type { z } from 'zod';
 import { defaultConfigFile } from './default-file.js';
-import { applyEnvOverrides } from './env-overrides.js';
+import { describeIssue } from './describe-issue.js';
+import { applyEnvOverrides, type Override } from './env-overrides.js';
 import { ConfigError } from './errors.js';
 import { configSchema, type Config } from './schema.js';
 
@@ -28,11 +28,16 @@ export interface LoadOptions {
   cwd?: string;
 }
 
+/** The file loadConfig reads: --config, else EPISTLE_CONFIG, else ./epistle.toml (relative to cwd). */
+export function configFilePath(options: Pick<LoadOptions, 'path' | 'env' | 'cwd'> = {}): string {
+  const env = options.env ?? process.env;
+  return resolve(options.cwd ?? process.cwd(), options.path ?? env.EPISTLE_CONFIG ?? 'epistle.toml');
+}
+
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
-  const cwd = options.cwd ?? process.cwd();
   const explicit = options.path ?? env.EPISTLE_CONFIG;
-  const path = resolve(cwd, explicit ?? 'epistle.toml');
+  const path = configFilePath(options);
   let created = false;
   if (!existsSync(path)) {
     if (explicit !== undefined) {
@@ -46,14 +51,27 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       throw new ConfigError(path, 'no configuration file', 'run `epistle init` (or `npm start`, which writes a demo one)');
     }
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, defaultConfigFile, { flag: 'wx' });
-    created = true;
+    created = writeOnce(path, defaultConfigFile);
   }
   const table = parseFile(path);
   const overrides = applyEnvOverrides(table, env);
-  const config = validate(table, path);
+  const config = validate(table, path, overrides);
   config.database.url = resolveSqlitePath(config.database.url, dirname(path));
-  return { config, path, created, overrides };
+  for (const site of Object.values(config.sites)) {
+    if (site.templates_dir !== undefined) site.templates_dir = resolve(dirname(path), site.templates_dir);
+  }
+  return { config, path, created, overrides: overrides.map((o) => o.variable) };
+}
+
+/** False when another process wrote the file first (two instances started together): theirs is read. */
+function writeOnce(path: string, text: string): boolean {
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }
 
 function parseFile(path: string): Record<string, unknown> {
@@ -72,32 +90,22 @@ function parseFile(path: string): Record<string, unknown> {
   }
 }
 
-export function validate(table: unknown, source = 'configuration'): Config {
+/** Checks a parsed table; `overrides` lets a message name the variable a bad value came from. */
+export function validate(table: unknown, source = 'configuration', overrides: Override[] = []): Config {
   const result = configSchema.safeParse(table);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(describeIssue);
+  const problems = result.error.issues.map((issue) => {
+    const p = describeIssue(issue, table);
+    const key = issue.path.map(String).join('.');
+    const from = overrides.find((o) => key === o.key || key.startsWith(`${o.key}.`));
+    return from ? { ...p, key: `${p.key} (set by ${from.variable})` } : p;
+  });
   const first = problems[0] ?? { key: source, problem: 'invalid', fix: 'see docs/configuration.md' };
   const error = new ConfigError(first.key, first.problem, first.fix);
   if (problems.length > 1) {
     error.message = problems.map((p) => `${p.key}: ${p.problem}. Fix: ${p.fix}`).join('\n');
   }
   throw error;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): { key: string; problem: string; fix: string } {
-  const key = issue.path.map(String).join('.') || '(top level)';
-  if (issue.code === 'unrecognized_keys') {
-    const names = issue.keys.map((k) => (key === '(top level)' ? k : `${key}.${k}`));
-    return {
-      key: names.join(', '),
-      problem: 'unknown key',
-      fix: 'remove it or correct its spelling (docs/configuration.md lists every key)',
-    };
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
-    return { key, problem: 'missing', fix: `add it (expected ${issue.expected})` };
-  }
-  return { key, problem: issue.message, fix: 'see docs/configuration.md for the accepted values' };
 }
 
 /** A relative SQLite path is relative to the configuration file, not to wherever the daemon starts. */

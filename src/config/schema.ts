@@ -1,8 +1,11 @@
 // The configuration's shape, defaults and limits. Every key here is documented in
 // docs/configuration.md; test/unit/config-docs.test.ts fails when one is not.
 import { z } from 'zod';
+import { feedsSchema } from './sections/feeds.js';
+import { jobsSchema, retentionSchema } from './sections/jobs.js';
+import { imapSchema, mailSchema, smtpSchema } from './sections/mail.js';
 
-const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'expected "host:port", e.g. "127.0.0.1:8080"');
+const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'write "host:port", e.g. "127.0.0.1:8080" or "[::1]:8080"');
 
 const origin = z.string().refine((value) => {
   try {
@@ -11,7 +14,7 @@ const origin = z.string().refine((value) => {
   } catch {
     return false;
   }
-}, 'expected an origin such as "https://example.com" (scheme, host and optional port, no path)');
+}, 'write an origin such as "https://example.com": scheme, host and optional port, no path');
 
 export const siteIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -27,6 +30,10 @@ export const siteSchema = z
     max_email_length: z.number().int().min(3).max(1000).default(254),
     max_website_length: z.number().int().min(8).max(4000).default(300),
     max_body_length: z.number().int().min(1).max(100_000).default(10_000),
+    /** Folder whose files override templates/ by path (e.g. email/notification.html); relative to the config file. */
+    templates_dir: z.string().min(1).optional(),
+    /** Moderators' replies must carry a DKIM signature aligned with their From domain. */
+    require_dkim: z.boolean().default(false),
   })
   .strict();
 
@@ -46,7 +53,7 @@ export const databaseSchema = z
       .string()
       .refine(
         (v) => v.startsWith('file:') || v.startsWith('postgresql://') || v.startsWith('postgres://'),
-        'expected "file:./data/epistle.db" (SQLite) or "postgresql://user:password@host:5432/db"',
+        'write "file:./data/epistle.db" (SQLite) or "postgresql://user:password@host:5432/db"',
       )
       .default('file:./data/epistle.db'),
   })
@@ -60,7 +67,7 @@ export const logSchema = z
 
 export const stacosysSchema = z
   .object({
-    site: z.string().regex(siteIdPattern).optional(),
+    site: z.string().regex(siteIdPattern, 'write the id of a site declared as [sites.<id>]').optional(),
   })
   .strict();
 
@@ -70,6 +77,12 @@ export const sectionSchemas = {
   database: databaseSchema,
   log: logSchema,
   stacosys: stacosysSchema,
+  jobs: jobsSchema,
+  retention: retentionSchema,
+  smtp: smtpSchema,
+  imap: imapSchema,
+  mail: mailSchema,
+  feeds: feedsSchema,
 };
 
 export const configSchema = z
@@ -78,16 +91,32 @@ export const configSchema = z
     database: databaseSchema.prefault({}),
     log: logSchema.prefault({}),
     stacosys: stacosysSchema.prefault({}),
-    sites: z.record(z.string().regex(siteIdPattern, 'site ids use a-z, 0-9, "-" and "_"'), siteSchema),
+    jobs: jobsSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
+    smtp: smtpSchema.optional(),
+    imap: imapSchema.optional(),
+    mail: mailSchema.prefault({}),
+    feeds: feedsSchema.prefault({}),
+    sites: z.record(z.string().regex(siteIdPattern, 'name the site with a-z, 0-9, "-" and "_", e.g. [sites.my-blog]'), siteSchema),
   })
   .strict()
   .superRefine((config, ctx) => {
     if (Object.keys(config.sites).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['sites'], message: 'declare at least one site, e.g. [sites.blog]' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites'],
+        message: 'no site is declared',
+        params: { fix: 'add a table per site, e.g. [sites.blog] with name and origins' },
+      });
     }
     const compat = config.stacosys.site;
     if (compat !== undefined && !(compat in config.sites)) {
-      ctx.addIssue({ code: 'custom', path: ['stacosys', 'site'], message: `no site "${compat}" in [sites]` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stacosys', 'site'],
+        message: `no site "${compat}" in [sites]`,
+        params: { fix: `use one of ${Object.keys(config.sites).join(', ')}, or declare [sites.${compat}]` },
+      });
     }
   });
 

@@ -29,13 +29,18 @@ export async function openDatabase(url: string): Promise<Database> {
     const pgClient = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 }) });
     prisma = pgClient as unknown as Db;
   }
+  // Prisma reconnects on the next query after $disconnect; a closed database must stay closed
+  // for readiness, so that a stopping instance reports itself unready.
+  let closed = false;
   return {
     provider,
     prisma,
     async ping() {
+      if (closed) throw new Error('database closed');
       await prisma.$queryRawUnsafe('SELECT 1');
     },
     async close() {
+      closed = true;
       await prisma.$disconnect();
     },
   };

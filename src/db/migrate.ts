@@ -5,7 +5,7 @@
 // because its wasm engine cannot talk to PostgreSQL through the pg adapter (docs/ARCHITECTURE.md).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -30,13 +30,13 @@ const recordTable = `CREATE TABLE IF NOT EXISTS "_epistle_migrations" (
 )`;
 
 export function readMigrations(provider: Provider, root = prismaDir): Migration[] {
-  const dir = `${root}/${provider}/migrations`;
+  const dir = join(root, provider, 'migrations');
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && /^\d{4}_/.test(e.name))
     .map((e) => e.name)
     .sort()
     .map((name) => {
-      const sql = readFileSync(`${dir}/${name}/migration.sql`, 'utf8');
+      const sql = readFileSync(join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
 }
@@ -55,9 +55,14 @@ function checkEdited(m: Migration, recorded: string | undefined): boolean {
   return true;
 }
 
-export async function migrate(url: string): Promise<MigrationReport> {
+export interface MigrateOptions {
+  /** Folder holding <provider>/migrations/ (default: the committed prisma/ folder). */
+  root?: string;
+}
+
+export async function migrate(url: string, options: MigrateOptions = {}): Promise<MigrationReport> {
   const provider = providerOf(url);
-  const migrations = readMigrations(provider);
+  const migrations = readMigrations(provider, options.root);
   return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
 }
 
@@ -92,7 +97,8 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
         }
         db.exec('COMMIT');
       } catch (error) {
-        db.exec('ROLLBACK');
+        // Some failures (a full disk, an I/O error) end the transaction themselves.
+        if (db.inTransaction) db.exec('ROLLBACK');
         throw wrap(m, error);
       }
     }
@@ -104,6 +110,8 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  // A dropped connection also rejects the query in progress; without a listener it would crash the process.
+  client.on('error', () => undefined);
   await client.connect();
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
@@ -127,7 +135,8 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
         }
         await client.query('COMMIT');
       } catch (error) {
-        await client.query('ROLLBACK');
+        // Keep the migration's own error when the connection is gone as well.
+        await client.query('ROLLBACK').catch(() => undefined);
         throw wrap(m, error);
       }
     }

@@ -1,10 +1,15 @@
 // What the use cases need from the outside world. Adapters live in src/db (Prisma), src/render,
 // and the test fakes; the domain never imports them.
+import type { OutgoingMail } from './mail/ports.js';
 import type { Comment, CommentStatus, NewComment, PublishedComment } from './types.js';
 
 export interface CommentStore {
-  /** Creates the page row when missing, then the comment, in one transaction. */
-  createComment(input: NewComment): Promise<Comment>;
+  /**
+   * Creates the page row when missing, then the comment, in one transaction. When `notify` returns
+   * a mail, that mail's Outbox row and the comment's notificationMessageId (= the mail's messageId)
+   * are written in the same transaction, so a stored comment always has its notification queued.
+   */
+  createComment(input: NewComment, notify?: (comment: Comment) => OutgoingMail | null): Promise<Comment>;
   findComment(id: number): Promise<Comment | null>;
   listComments(filter: { siteId?: string; status?: CommentStatus; limit: number }): Promise<Comment[]>;
   /**

@@ -14,6 +14,8 @@ export interface Site {
   moderators: string[];
   locale: Locale;
   ownerName: string;
+  /** Replies by email must pass DKIM aligned with the moderator's From domain. */
+  requireDkim: boolean;
   limits: {
     ratePerMinute: number;
     authorLength: number;
@@ -67,4 +69,6 @@ export interface NewComment {
   byOwner?: boolean;
   /** Set for comments published at once (the owner's answers), with their rendered HTML. */
   approved?: { html: string; at: Date };
+  /** The page's title as the reader's page gave it; kept only when this comment creates the page. */
+  pageTitle?: string | null;
 }

@@ -10,6 +10,7 @@ import { requestLocale } from './locale.js';
 import { demoPageHandler } from './pages/demo-page.js';
 import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
+import { feedHandler } from './routes/feeds.js';
 import { postCommentHandler, type FormValues } from './routes/post-comment.js';
 import { readCommentsHandlers } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
@@ -49,6 +50,10 @@ export function createApp(deps: HttpDeps): express.Express {
   api.post('/comments', postCommentHandler(deps));
   api.get('/comments', read.comments);
   api.get('/counts', read.counts);
+  const feed = feedHandler(deps);
+  api.get('/feed.rss', feed('rss'));
+  api.get('/feed.atom', feed('atom'));
+  api.get('/feed.json', feed('json'));
   app.use('/api/sites/:site', api);
 
   if (deps.options.stacosysSite) app.use(stacosysRouter(deps, deps.options.stacosysSite));

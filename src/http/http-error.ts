@@ -15,8 +15,14 @@ export class HttpError extends Error {
 
 /** body-parser reports its failures as errors with a `type`; turn them into our vocabulary. */
 export function fromBodyParser(error: unknown): HttpError | undefined {
+  // The router's decodeURIComponent of a path parameter: a path that cannot be decoded names nothing.
+  if (error instanceof URIError) return new HttpError('not_found', 404, 'the path is not valid', { cause: error });
+  // zlib fails on a corrupt gzip/deflate/br body before body-parser can give the error a type.
+  if (typeof error === 'object' && error !== null && String((error as { code?: unknown }).code).startsWith('Z_')) {
+    return new HttpError('bad_json', 400, 'the request body could not be decompressed', { cause: error });
+  }
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  const type = (error).type;
+  const type = error.type;
   switch (type) {
     case 'entity.parse.failed':
       return new HttpError('bad_json', 400, 'the request body is not valid JSON', { cause: error });

@@ -17,9 +17,17 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Another app's database: the two instances share it, as a scaled-out deployment would. Not dropped by this app's stop(). */
+  database?: TestDatabase;
+}
+
 /** `configure` receives the parsed TOML-like table before validation. */
-export async function startTestApp(configure: (table: Record<string, any>) => void = () => {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  configure: (table: Record<string, any>) => void = () => {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
+  const db = options.database ?? (await createTestDatabase());
   const table: Record<string, any> = {
     server: { listen: '127.0.0.1:0' },
     database: { url: db.url },
@@ -53,7 +61,7 @@ export async function startTestApp(configure: (table: Record<string, any>) => vo
     async stop() {
       await http.stop();
       await services.close();
-      await db.drop();
+      if (!options.database) await db.drop();
     },
   };
 }

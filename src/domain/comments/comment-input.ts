@@ -75,7 +75,9 @@ export function cleanCommentInput(site: Site, raw: RawCommentInput): CleanCommen
 }
 
 function parseWebsite(value: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`;
+  // "example.com:8080/blog" is a host and port, not a URL with the scheme "example.com".
+  const hostAndPort = /^[a-z0-9-]+(\.[a-z0-9-]+)+:\d+([/?#]|$)/i.test(value);
+  const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(value) && !hostAndPort ? value : `https://${value}`;
   let url: URL;
   try {
     url = new URL(withScheme);

@@ -2,12 +2,13 @@
 // look accepted to the sender but store nothing. The same use case serves the JSON API,
 // the HTML form and the Stacosys-compatible endpoint.
 import { DomainError } from '../errors.js';
+import type { NotificationPort } from '../mail/notification.js';
 import { normalizePageUrl } from '../page-url.js';
 import type { Clock, CommentStore, DomainLogger, RateLimiter } from '../ports.js';
 import type { SiteDirectory } from '../sites.js';
 import { newModerationToken } from '../tokens.js';
 import type { Comment } from '../types.js';
-import { cleanCommentInput, type RawCommentInput } from './comment-input.js';
+import { cleanCommentInput, cleanSingleLine, type RawCommentInput } from './comment-input.js';
 
 export interface SubmitCommentDeps {
   sites: SiteDirectory;
@@ -15,12 +16,16 @@ export interface SubmitCommentDeps {
   rateLimiter: RateLimiter;
   clock: Clock;
   logger: DomainLogger;
+  /** Queues the moderators' notification with the comment; absent: no mail (unit tests, tools). */
+  notifications?: NotificationPort;
 }
 
 export interface SubmitCommentInput extends RawCommentInput {
   siteId: string;
   /** The hidden field humans leave empty. */
   honeypot?: unknown;
+  /** The page's title (optional); names the page in feeds when this comment creates its page. */
+  title?: unknown;
   clientIp: string | null;
 }
 
@@ -51,17 +56,36 @@ export async function submitComment(deps: SubmitCommentDeps, input: SubmitCommen
     throw new DomainError('parent_not_found', 'parent is not a published comment of this page', { field: 'parent' });
   }
 
-  const comment = await deps.store.createComment({
-    siteId: site.id,
-    pageUrl,
-    parentId: clean.parentId,
-    author: clean.author,
-    email: clean.email,
-    website: clean.website,
-    body: clean.body,
-    clientIp: input.clientIp,
-    token: newModerationToken(),
-  });
+  const notifications = deps.notifications;
+  const parentAuthor = notifications && clean.parentId !== null ? (await deps.store.findComment(clean.parentId))?.author : undefined;
+  const notify = notifications
+    ? (stored: Comment) => notifications.forNewComment(site, stored, parentAuthor !== undefined ? { parentAuthor } : {})
+    : undefined;
+  const comment = await deps.store.createComment(
+    {
+      siteId: site.id,
+      pageUrl,
+      parentId: clean.parentId,
+      author: clean.author,
+      email: clean.email,
+      website: clean.website,
+      body: clean.body,
+      pageTitle: pageTitle(input.title),
+      clientIp: input.clientIp,
+      token: newModerationToken(),
+    },
+    notify,
+  );
+  notifications?.stored?.();
   deps.logger.info({ site: site.id, commentId: comment.id, pageUrl }, 'comment stored, pending moderation');
   return { kind: 'stored', comment, pageUrl };
+}
+
+const maxPageTitle = 200;
+
+/** A title is a courtesy: an unusable one is ignored and a long one cut, never a refused comment. */
+function pageTitle(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const title = [...cleanSingleLine(value, 'title')].slice(0, maxPageTitle).join('');
+  return title === '' ? null : title;
 }

@@ -40,6 +40,7 @@ export function postCommentHandler(deps: HttpDeps) {
       website: body.website,
       body: body.body,
       parent: body.parent,
+      title: body.title,
       honeypot: body[honeypotField],
       clientIp: clientIp(req),
     });

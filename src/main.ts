@@ -81,7 +81,7 @@ mail
   .command('preview <template>')
   .description('print a mail template (notification, confirmation, help, ...) rendered with sample data')
   .option('--site <id>', 'site whose name, locale and template folder to use (default: the first one)')
-  .option('--locale <lng>', 'en, fr or de (default: the site\'s locale)')
+  .option('--locale <lng>', "en, fr or de (default: the site's locale)")
   .action(run((template: string, o: { site?: string; locale?: string }) => mailPreview(template, { ...globals(), ...o })));
 
 await program.parseAsync();

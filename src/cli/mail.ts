@@ -4,6 +4,7 @@ import { ImapFlow } from 'imapflow';
 import { imapPort, smtpPort, type ImapConfig } from '../config/sections/mail.js';
 import type { Config } from '../config/schema.js';
 import { outboxStatuses, type OutboxRow, type OutboxStatus } from '../db/outbox.js';
+import { redactMessageId } from '../domain/mail/notification.js';
 import type { Locale } from '../domain/types.js';
 import { locales } from '../i18n/index.js';
 import { imapClientOptions } from '../mail/imap-options.js';
@@ -26,9 +27,10 @@ function when(d: Date | null): string {
 
 function formatRow(r: OutboxRow): string {
   const about = r.commentId !== null ? `comment ${r.commentId}` : r.siteId;
-  const time = r.status === 'sent' ? `sent ${when(r.sentAt)}` : r.status === 'pending' ? `next ${when(r.nextAttemptAt)}` : when(r.createdAt);
+  const time =
+    r.status === 'sent' ? `sent ${when(r.sentAt)}` : r.status === 'pending' ? `next ${when(r.nextAttemptAt)}` : when(r.createdAt);
   const line = [String(r.id).padStart(5), r.status.padEnd(7), `${r.attempts} tries`.padEnd(8), r.kind.padEnd(12), about.padEnd(12), time];
-  const lines = [line.join('  '), `       to ${r.to.join(', ')}  ${r.messageId}`];
+  const lines = [line.join('  '), `       to ${r.to.join(', ')}  ${redactMessageId(r.messageId)}`];
   if (r.lastError) lines.push(`       last error: ${r.lastError.replace(/\s+/g, ' ')}`);
   return lines.join('\n');
 }
@@ -40,7 +42,14 @@ export async function mailOutbox(options: GlobalOptions & { status?: string; lim
   const limit = positive(options.limit, '--limit', 50);
   await withServices(options, async (s) => {
     const rows = await s.outbox.list({ ...(options.status ? { status: options.status as OutboxStatus } : {}), limit });
-    if (options.json) out(JSON.stringify(rows, null, 2));
+    if (options.json)
+      out(
+        JSON.stringify(
+          rows.map((r) => ({ ...r, messageId: redactMessageId(r.messageId) })),
+          null,
+          2,
+        ),
+      );
     else out(rows.length ? rows.map(formatRow).join('\n') : 'the outbox is empty');
   });
 }
@@ -53,10 +62,9 @@ export async function mailRetry(idText: string | undefined, options: GlobalOptio
   });
 }
 
-/** Folder names the watcher uses (keys of [imap] added with the watcher), else the defaults. */
+/** Folders the watcher moves handled replies to. */
 function watcherFolders(imap: ImapConfig): string[] {
-  const keys = imap as ImapConfig & { processed_folder?: string; rejected_folder?: string };
-  return [keys.processed_folder ?? 'Processed', keys.rejected_folder ?? 'Rejected'];
+  return [imap.processed_folder, imap.rejected_folder];
 }
 
 function reason(error: unknown): string {
@@ -80,9 +88,15 @@ async function checkImap(imap: ImapConfig, mark: (ok: boolean, line: string) => 
     mark(true, `${where}: logged in as ${imap.user}`);
     const paths = new Set((await client.list()).map((f) => f.path));
     const status = paths.has(imap.mailbox) ? await client.status(imap.mailbox, { messages: true }) : false;
-    mark(status !== false, status ? `mailbox "${imap.mailbox}" (${status.messages ?? 0} messages)` : `mailbox "${imap.mailbox}" does not exist`);
+    mark(
+      status !== false,
+      status ? `mailbox "${imap.mailbox}" (${status.messages ?? 0} messages)` : `mailbox "${imap.mailbox}" does not exist`,
+    );
     for (const folder of watcherFolders(imap)) {
-      mark(paths.has(folder), paths.has(folder) ? `folder "${folder}"` : `folder "${folder}" does not exist: create it in your mail client`);
+      mark(
+        paths.has(folder),
+        paths.has(folder) ? `folder "${folder}"` : `folder "${folder}" does not exist: create it in your mail client`,
+      );
     }
   } finally {
     await client.logout().catch(() => undefined);
@@ -129,7 +143,8 @@ export function mailPreview(template: string, options: GlobalOptions & { site?: 
   const siteId = options.site ?? Object.keys(config.sites)[0] ?? '';
   const site = config.sites[siteId];
   if (!site) fail(`no site "${siteId}" in the configuration (sites: ${Object.keys(config.sites).join(', ')})`);
-  if (options.locale !== undefined && !(locales as string[]).includes(options.locale)) fail(`--locale must be one of ${locales.join(', ')}`);
+  if (options.locale !== undefined && !(locales as string[]).includes(options.locale))
+    fail(`--locale must be one of ${locales.join(', ')}`);
   const locale = (options.locale ?? site.locale) as Locale;
   const origin = site.origins[0]?.replace(/\/$/, '') ?? 'https://example.com';
   // Sample data as the real mail would carry it for this site: its name and one of its pages.

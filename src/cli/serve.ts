@@ -1,6 +1,7 @@
 // `epistle serve`: the daemon. Writes the demo configuration on a zero-config start and says so.
 import { startScheduler } from '../jobs/start.js';
 import { createLogger } from '../log.js';
+import { startMailWatcher } from '../mail/imap/watcher.js';
 import { startHttp } from '../server.js';
 import { createServices } from '../services.js';
 import { load, type GlobalOptions } from './context.js';
@@ -34,7 +35,10 @@ export async function serve(options: GlobalOptions): Promise<void> {
       ? `epistle: mail via ${config.smtp.host}, from ${config.smtp.from}`
       : 'epistle: no [smtp] configured, new comments are announced in the log',
   );
-  const scheduler = startScheduler(services);
+  // Moderators' replies: the mailbox watcher (IMAP IDLE), with the scheduled imap_poll as its fallback.
+  const watcher = config.imap ? startMailWatcher(services) : undefined;
+  if (config.imap) say(`epistle: reading replies from ${config.imap.mailbox} on ${config.imap.host}`);
+  const scheduler = startScheduler(services, { watcher });
   say(`epistle: scheduled jobs ${scheduler ? scheduler.jobs.map((j) => `${j.name} (${j.schedule})`).join(', ') : 'disabled'}`);
 
   let stopping = false;
@@ -44,7 +48,7 @@ export async function serve(options: GlobalOptions): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       // No new job runs from here; runs in progress get [jobs] shutdown_grace_seconds to finish.
-      await Promise.all([http.stop(), scheduler?.stop(config.jobs.shutdown_grace_seconds * 1000)]);
+      await Promise.all([http.stop(), scheduler?.stop(config.jobs.shutdown_grace_seconds * 1000), watcher?.stop()]);
       await services.close();
     } catch (error) {
       logger.error({ err: error }, 'could not stop cleanly');

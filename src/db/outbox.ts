@@ -128,7 +128,12 @@ export class PrismaOutbox implements Outbox {
     // Losing every candidate to another instance does not mean nothing is left: look again.
     for (let round = 0; round < 3; round++) {
       const candidates = await this.db.outbox.findMany({
-        where: { OR: [{ status: 'pending', nextAttemptAt: { lte: now } }, { status: 'sending', leasedUntil: { lt: now } }] },
+        where: {
+          OR: [
+            { status: 'pending', nextAttemptAt: { lte: now } },
+            { status: 'sending', leasedUntil: { lt: now } },
+          ],
+        },
         orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
         take: limit,
       });

@@ -33,10 +33,12 @@ export function describeError(error: unknown, locale: Locale): ErrorPayload {
   if (http) return { status: http.status, code: http.code, message: t(http.code) };
   if (error instanceof DomainError) {
     const { field, reason, retryAfterSeconds, params } = error.details;
+    // A field is named in the reader's language ("nom", not "author") in every message.
+    const fieldName = field ? t(`fields.${field}`, { defaultValue: field }) : '';
     const message =
       error.code === 'invalid_field' && reason
-        ? `${t('invalid_field', { field: field ? t(`fields.${field}`, { defaultValue: field }) : '' })} ${t(`invalid_field_detail.${reason}`, params ?? {})}`
-        : t(error.code, { field: field ?? '', ...params });
+        ? `${t('invalid_field', { field: fieldName })} ${t(`invalid_field_detail.${reason}`, params ?? {})}`
+        : t(error.code, { ...params, field: fieldName });
     return {
       status: statusOf[error.code],
       code: error.code,

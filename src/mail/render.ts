@@ -55,10 +55,12 @@ function setPath(target: Record<string, unknown>, path: string, value: string): 
   node[parts[parts.length - 1] ?? path] = value;
 }
 
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+
 /** Header values must be one line: CR, LF and other control characters become spaces. */
 export function oneLineHeader(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return value.replace(controlCharacters, ' ').replace(/\s+/g, ' ').trim();
 }
 
 const isoDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -132,7 +134,8 @@ export class MailRenderer {
     const partials = (ext: string) => (name: string) => store.source(`email/${name}.partial.${ext}`);
     const text = Mustache.render(store.source(`email/${mail.template}.txt`), view, partials('txt'), { escape: (v: string) => v });
     const html = Mustache.render(store.source(`email/${mail.template}.html`), view, partials('html'));
-    const subject = oneLineHeader(String((view.s as { subject?: unknown }).subject ?? ''));
+    const raw = (view.s as { subject?: unknown }).subject;
+    const subject = oneLineHeader(typeof raw === 'string' ? raw : '');
     return { subject, text, html };
   }
 }

@@ -28,9 +28,14 @@ const samples: Record<string, Array<Record<string, unknown>>> = {
     author: 'Ann Example',
     pageUrl,
     outcome,
-    status: { answered: 'approved', approved: 'approved', dropped: 'dropped', spam: 'spam', unchanged: 'approved', already_decided: 'dropped' }[
-      outcome
-    ],
+    status: {
+      answered: 'approved',
+      approved: 'approved',
+      dropped: 'dropped',
+      spam: 'spam',
+      unchanged: 'approved',
+      already_decided: 'dropped',
+    }[outcome],
     ...(outcome === 'answered' ? { answer: 'Yes, Markdown works in comments.' } : {}),
   })),
   help: [
@@ -44,6 +49,8 @@ const samples: Record<string, Array<Record<string, unknown>>> = {
   digest: [
     { siteName: 'Example Blog', count: comments.length, comments },
     { siteName: 'Example Blog', count: 1, comments: comments.slice(0, 1) },
+    // More pending than one digest lists (src/domain/maintenance/pending-mail.ts).
+    { siteName: 'Example Blog', count: 130, shown: comments.length, more: 128, truncated: true, comments },
   ],
 };
 

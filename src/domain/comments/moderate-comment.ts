@@ -21,9 +21,16 @@ export type ModerationOutcome =
 
 export async function moderateComment(
   deps: ModerateDeps,
-  input: { commentId: number; decision: Decision; force?: boolean; by: string },
+  input: {
+    commentId: number;
+    decision: Decision;
+    force?: boolean;
+    by: string;
+    /** The comment as the caller just read it (saves a query; the transition below still checks its status). */
+    known?: Comment;
+  },
 ): Promise<ModerationOutcome> {
-  const comment = await deps.store.findComment(input.commentId);
+  const comment = input.known?.id === input.commentId ? input.known : await deps.store.findComment(input.commentId);
   if (!comment) throw new DomainError('comment_not_found', `no comment ${input.commentId}`, { params: { id: input.commentId } });
   const to = target[input.decision];
   if (comment.status === to) return { kind: 'unchanged', comment };

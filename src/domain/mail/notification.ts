@@ -22,6 +22,11 @@ export function parseNotificationMessageId(value: string): { commentId: number; 
   return { commentId: Number(match[1]), token: match[2].toLowerCase() };
 }
 
+/** A Message-ID safe to log or print: the secret token inside it is cut short. */
+export function redactMessageId(value: string): string {
+  return value.replace(/[0-9a-f]{32,}/gi, (token) => `${token.slice(0, 6)}…`);
+}
+
 /** The page's path (what a reader would recognize in a subject), or the URL when it has none. */
 function pagePath(url: string): string {
   try {

@@ -2,6 +2,7 @@
 // site and a plain HTML form, so a fresh install can be tried without a static site.
 import type { Request, Response } from 'express';
 import { countThread, loadThread, threadRef, type ThreadComment } from '../../domain/comments/read-thread.js';
+import { DomainError } from '../../domain/errors.js';
 import { translator } from '../../i18n/index.js';
 import type { HttpDeps } from '../deps.js';
 import { formLabels, formLimits } from './form-view.js';
@@ -11,10 +12,8 @@ export const demoSiteId = 'demo';
 export function demoPageHandler(deps: HttpDeps) {
   return async (req: Request, res: Response) => {
     const site = deps.sites.find(demoSiteId);
-    if (!site) {
-      res.status(404).type('text').send('No [sites.demo] in the configuration.');
-      return;
-    }
+    // Without a demo site the page does not exist: the usual 404, in the reader's language.
+    if (!site) throw new DomainError('site_not_found', 'no [sites.demo] in the configuration', { params: { site: demoSiteId } });
     // The page's own address when the browser reached us on one of the demo origins.
     const own = `${req.protocol}://${req.get('host') ?? ''}`;
     const origin = site.origins.includes(own) ? own : site.origins[0];

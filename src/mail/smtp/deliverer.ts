@@ -3,6 +3,7 @@
 // so mail queued by another instance or left by a crash is delivered too. Several deliverers
 // may run on one database: each row is claimed by one of them (see PrismaOutbox.claimDue).
 import { defaultRetryPolicy, type OutboxRow, type PrismaOutbox, type RetryPolicy } from '../../db/outbox.js';
+import { redactMessageId } from '../../domain/mail/notification.js';
 import type { Clock } from '../../domain/ports.js';
 import type { Logger } from '../../log.js';
 import type { MailRenderer } from '../render.js';
@@ -35,8 +36,9 @@ export const defaultDelivererOptions: DelivererOptions = {
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const code = (error as { responseCode?: unknown; code?: unknown }).responseCode ?? (error as { code?: unknown }).code;
-  return code !== undefined ? `${String(code)} ${error.message}` : error.message;
+  const { responseCode, code } = error as { responseCode?: unknown; code?: unknown };
+  const prefix = typeof responseCode === 'number' ? responseCode : typeof code === 'string' ? code : undefined;
+  return prefix !== undefined && !error.message.startsWith(String(prefix)) ? `${prefix} ${error.message}` : error.message;
 }
 
 export class OutboxDeliverer {
@@ -124,7 +126,13 @@ export class OutboxDeliverer {
 
   private async deliver(row: OutboxRow): Promise<boolean> {
     const log = this.deps.logger;
-    const about = { outboxId: row.id, kind: row.kind, site: row.siteId, commentId: row.commentId, messageId: row.messageId };
+    const about = {
+      outboxId: row.id,
+      kind: row.kind,
+      site: row.siteId,
+      commentId: row.commentId,
+      messageId: redactMessageId(row.messageId),
+    };
     try {
       const { template, locale, data } = row.payload;
       const rendered = this.deps.renderer.render({ siteId: row.siteId, template, locale, data });

@@ -1,11 +1,9 @@
 #!/usr/bin/env node
 // The `epistle` command. From a checkout: npm run epistle -- <command>.
+// Command modules are imported when their command runs, so `--help` and light commands do not
+// load Prisma, Express and the mail stack (about a second of start-up).
 import { Command } from 'commander';
-import { list, moderate } from './cli/comments.js';
-import { reportError, type GlobalOptions } from './cli/context.js';
-import { mailCheck, mailOutbox, mailPreview, mailRetry } from './cli/mail.js';
-import { serve } from './cli/serve.js';
-import { checkConfig, init, runMigrate } from './cli/setup.js';
+import type { GlobalOptions } from './cli/context.js';
 
 const program = new Command()
   .name('epistle')
@@ -20,6 +18,7 @@ const run =
     try {
       await fn(...args);
     } catch (error) {
+      const { reportError } = await import('./cli/context.js');
       reportError(error);
     }
   };
@@ -27,22 +26,22 @@ const run =
 program
   .command('serve')
   .description('run the server (writes a demo configuration on first start)')
-  .action(run(() => serve(globals())));
+  .action(run(async () => (await import('./cli/serve.js')).serve(globals())));
 program
   .command('migrate')
   .description('apply database migrations (serve also does it at start)')
-  .action(run(() => runMigrate(globals())));
+  .action(run(async () => (await import('./cli/setup.js')).runMigrate(globals())));
 program
   .command('init')
   .description('write a starter configuration file')
   .option('--force', 'overwrite an existing file')
-  .action(run((o: { force?: boolean }) => init({ ...globals(), ...o })));
+  .action(run(async (o: { force?: boolean }) => (await import('./cli/setup.js')).init({ ...globals(), ...o })));
 
 const config = program.command('config').description('configuration tools');
 config
   .command('check')
   .description('validate the configuration and print a summary')
-  .action(run(() => checkConfig(globals())));
+  .action(run(async () => (await import('./cli/setup.js')).checkConfig(globals())));
 
 const comments = program.command('comments').description('list and moderate comments by hand');
 comments
@@ -52,13 +51,19 @@ comments
   .option('--status <status>', 'pending, approved, dropped or spam')
   .option('--limit <n>', 'at most this many', '100')
   .option('--json', 'print JSON')
-  .action(run((o: { site?: string; status?: string; limit?: string; json?: boolean }) => list({ ...globals(), ...o })));
+  .action(
+    run(async (o: { site?: string; status?: string; limit?: string; json?: boolean }) =>
+      (await import('./cli/comments.js')).list({ ...globals(), ...o }),
+    ),
+  );
 for (const decision of ['approve', 'drop', 'spam'] as const) {
   comments
     .command(`${decision} <id>`)
     .description(`${decision} a comment`)
     .option('--force', 'change a comment that was already moderated')
-    .action(run((id: string, o: { force?: boolean }) => moderate(decision, id, { ...globals(), ...o })));
+    .action(
+      run(async (id: string, o: { force?: boolean }) => (await import('./cli/comments.js')).moderate(decision, id, { ...globals(), ...o })),
+    );
 }
 
 const mail = program.command('mail').description('outgoing mail: queue, settings check, template preview');
@@ -68,20 +73,28 @@ mail
   .option('--status <status>', 'pending, sending, sent or failed')
   .option('--limit <n>', 'at most this many', '50')
   .option('--json', 'print JSON')
-  .action(run((o: { status?: string; limit?: string; json?: boolean }) => mailOutbox({ ...globals(), ...o })));
+  .action(
+    run(async (o: { status?: string; limit?: string; json?: boolean }) =>
+      (await import('./cli/mail.js')).mailOutbox({ ...globals(), ...o }),
+    ),
+  );
 mail
   .command('retry [id]')
   .description('queue failed mail again (all of it, or one by id)')
-  .action(run((id: string | undefined) => mailRetry(id, globals())));
+  .action(run(async (id: string | undefined) => (await import('./cli/mail.js')).mailRetry(id, globals())));
 mail
   .command('check')
   .description('log in to the SMTP and IMAP servers and check the folders; exits 1 on any failure')
-  .action(run(() => mailCheck(globals())));
+  .action(run(async () => (await import('./cli/mail.js')).mailCheck(globals())));
 mail
   .command('preview <template>')
   .description('print a mail template (notification, confirmation, help, ...) rendered with sample data')
   .option('--site <id>', 'site whose name, locale and template folder to use (default: the first one)')
   .option('--locale <lng>', "en, fr or de (default: the site's locale)")
-  .action(run((template: string, o: { site?: string; locale?: string }) => mailPreview(template, { ...globals(), ...o })));
+  .action(
+    run(async (template: string, o: { site?: string; locale?: string }) =>
+      (await import('./cli/mail.js')).mailPreview(template, { ...globals(), ...o }),
+    ),
+  );
 
 await program.parseAsync();

@@ -19,7 +19,9 @@ export class PrismaMaintenanceStore implements MaintenanceStore {
         take: batchSize,
       });
       if (rows.length === 0) return deleted;
-      deleted += await this.deleteBatch(rows.map((r) => r.id));
+      const count = await this.deleteBatch(rows.map((r) => r.id));
+      if (count === 0) return deleted; // gone meanwhile; never loop on rows that cannot be deleted
+      deleted += count;
     }
   }
 

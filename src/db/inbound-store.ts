@@ -1,24 +1,20 @@
 // What the mail watcher keeps in the database: ProcessedMail rows (the reply's Message-ID is the
 // primary key, so inserting it is an atomic claim across instances) and the owner's answers.
+// The claim and finish writes run for every reply, so they are plain SQL (valid on SQLite and
+// PostgreSQL): a queued backlog of replies spends most of its time in per-query overhead.
 import type { Claim, OwnerAnswers, ProcessedMailLog, ProcessedOutcome } from '../domain/moderation/ports.js';
 import type { Db } from './client.js';
 
 const processing = 'processing';
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
-
 export class PrismaInboundStore implements ProcessedMailLog, OwnerAnswers {
   constructor(private readonly db: Db) {}
 
   async claim(messageId: string, at: Date, staleBefore: Date): Promise<Claim> {
-    try {
-      await this.db.processedMail.create({ data: { messageId, outcome: processing, processedAt: at } });
-      return { claimed: true };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+    const inserted = await this.db.$executeRaw`
+      INSERT INTO "ProcessedMail" ("messageId", "outcome", "processedAt") VALUES (${messageId}, ${processing}, ${at})
+      ON CONFLICT DO NOTHING`;
+    if (inserted === 1) return { claimed: true };
     const row = await this.db.processedMail.findUnique({ where: { messageId }, select: { outcome: true } });
     if (!row) return this.claim(messageId, at, staleBefore); // removed meanwhile (retention): try again
     if (row.outcome === processing) {
@@ -33,10 +29,10 @@ export class PrismaInboundStore implements ProcessedMailLog, OwnerAnswers {
   }
 
   async finish(messageId: string, record: { outcome: ProcessedOutcome; commentId: number | null; detail: string | null }): Promise<void> {
-    await this.db.processedMail.update({
-      where: { messageId },
-      data: { outcome: record.outcome, commentId: record.commentId, detail: record.detail?.slice(0, 500) ?? null },
-    });
+    const detail = record.detail?.slice(0, 500) ?? null;
+    await this.db.$executeRaw`
+      UPDATE "ProcessedMail" SET "outcome" = ${record.outcome}, "commentId" = ${record.commentId}, "detail" = ${detail}
+      WHERE "messageId" = ${messageId}`;
   }
 
   async release(messageId: string): Promise<void> {

@@ -22,11 +22,14 @@ export type AnswerOutcome =
 
 const sameText = (a: string, b: string) => a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
 
-export async function answerComment(deps: AnswerDeps, input: { commentId: number; text: string; by: string }): Promise<AnswerOutcome> {
-  let comment = await deps.store.findComment(input.commentId);
+export async function answerComment(
+  deps: AnswerDeps,
+  input: { commentId: number; text: string; by: string; known?: Comment },
+): Promise<AnswerOutcome> {
+  let comment = input.known?.id === input.commentId ? input.known : await deps.store.findComment(input.commentId);
   if (!comment) throw new DomainError('comment_not_found', `no comment ${input.commentId}`, { params: { id: input.commentId } });
   if (comment.status === 'pending') {
-    const approved = await moderateComment(deps, { commentId: comment.id, decision: 'approve', by: input.by });
+    const approved = await moderateComment(deps, { commentId: comment.id, decision: 'approve', by: input.by, known: comment });
     if (approved.kind === 'already_decided') return { kind: 'already_decided', comment: approved.comment };
     comment = approved.comment;
   }

@@ -50,7 +50,10 @@ function sameToken(expected: string, given: string): boolean {
 export async function handleReply(deps: HandleReplyDeps, reply: InboundReply): Promise<ReplyResult> {
   const now = deps.clock.now();
   const claim = await deps.processed.claim(reply.messageId, now, new Date(now.getTime() - staleClaimMs));
-  if (!claim.claimed) return claim.outcome === 'processing' ? { kind: 'busy' } : { kind: 'duplicate', rejected: claim.outcome === 'rejected' };
+  if (!claim.claimed) {
+    if (claim.outcome === 'processing') return { kind: 'busy' };
+    return { kind: 'duplicate', rejected: claim.outcome === 'rejected' };
+  }
 
   let result: Decided;
   try {
@@ -130,12 +133,13 @@ async function act(deps: HandleReplyDeps, reply: InboundReply, site: Site, comme
   let answer: string | undefined;
   try {
     if (command.kind === 'reply') {
-      const done = await answerComment(deps, { commentId: comment.id, text: command.text, by });
+      const done = await answerComment(deps, { commentId: comment.id, text: command.text, by, known: comment });
       outcome = done.kind;
       current = done.comment;
-      answer = command.text;
+      // Shown as "your answer, published" in the confirmation: only when it was.
+      if (done.kind === 'answered') answer = command.text;
     } else {
-      const done = await moderateComment(deps, { commentId: comment.id, decision: command.kind, by });
+      const done = await moderateComment(deps, { commentId: comment.id, decision: command.kind, by, known: comment });
       current = done.comment;
       outcome = done.kind === 'applied' ? ({ approve: 'approved', drop: 'dropped', spam: 'spam' } as const)[command.kind] : done.kind;
     }
@@ -147,7 +151,13 @@ async function act(deps: HandleReplyDeps, reply: InboundReply, site: Site, comme
   deps.logger.info({ messageId: reply.messageId, commentId: comment.id, command: command.kind, outcome }, 'mail reply applied');
 
   if (deps.confirmations) {
-    const data: Record<string, unknown> = { commentId: comment.id, author: current.author, pageUrl: current.pageUrl, outcome, status: current.status };
+    const data: Record<string, unknown> = {
+      commentId: comment.id,
+      author: current.author,
+      pageUrl: current.pageUrl,
+      outcome,
+      status: current.status,
+    };
     if (answer !== undefined) data.answer = answer;
     const mail: OutgoingMail = { ...base, kind: 'confirmation', template: 'confirmation', data };
     await deps.outbox.enqueue(mail);

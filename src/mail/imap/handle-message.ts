@@ -35,7 +35,10 @@ export async function handleMessage(deps: MessageDeps, uid: number, raw: Buffer)
     if (folder) return { move: folder };
     return { stay: 'busy', retryAfterMs: 60_000 };
   } catch (error) {
-    deps.logger.error({ uid, messageId: mail.reply.messageId, err: error }, 'handling a mail reply failed; it stays in the mailbox for a retry');
+    deps.logger.error(
+      { uid, messageId: mail.reply.messageId, err: error },
+      'handling a mail reply failed; it stays in the mailbox for a retry',
+    );
     return { stay: 'failed', retryAfterMs: 30_000 };
   }
 }

@@ -9,7 +9,7 @@ import { messageIds } from '../reply/reference.js';
 export function uidSet(uids: number[]): string {
   const sorted = [...new Set(uids)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] ?? 0) + 1) j++;
     parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}:${sorted[j]}`);
@@ -38,28 +38,35 @@ async function locked<T>(client: ImapFlow, mailbox: string, work: () => Promise<
   }
 }
 
-/** Does this header block name one of our notifications in In-Reply-To or References? */
-export function refersToEpistle(headers: string): boolean {
+/** The comment id of the first notification named in In-Reply-To or References, or null. */
+export function referencedComment(headers: string): number | null {
   const unfolded = headers.replace(/\r?\n[ \t]+/g, ' ');
   const values = [...unfolded.matchAll(/^(?:in-reply-to|references):(.*)$/gim)].map((m) => m[1] ?? '');
-  return values.some((v) => messageIds(v).some((id) => parseNotificationMessageId(id) !== null));
+  for (const id of values.flatMap((v) => messageIds(v))) {
+    const parsed = parseNotificationMessageId(id);
+    if (parsed) return parsed.commentId;
+  }
+  return null;
 }
 
 /**
- * UIDs in the mailbox not yet `known`, split by a cheap look at two headers: replies to Epistle
- * (fetched in full next) and the rest (left alone, never downloaded).
+ * Messages in the mailbox not yet `known`, split by a cheap look at two headers: replies to
+ * Epistle (with the comment they name, fetched in full next) and the rest (left alone, never
+ * downloaded).
  */
 export async function scanMailbox(client: ImapFlow, mailbox: string, known: (uid: number) => boolean) {
   return locked(client, mailbox, async () => {
     const all = (await client.search({ all: true }, { uid: true })) || [];
     const fresh = all.filter((uid) => !known(uid));
-    const replies: number[] = [];
+    const replies: Array<{ uid: number; commentId: number }> = [];
     const unrelated: number[] = [];
     if (fresh.length === 0) return { replies, unrelated };
     for await (const msg of client.fetch(uidSet(fresh), { uid: true, headers: ['in-reply-to', 'references'] }, { uid: true })) {
-      (refersToEpistle(msg.headers?.toString('utf8') ?? '') ? replies : unrelated).push(msg.uid);
+      const commentId = referencedComment(msg.headers?.toString('utf8') ?? '');
+      if (commentId === null) unrelated.push(msg.uid);
+      else replies.push({ uid: msg.uid, commentId });
     }
-    return { replies: replies.sort((a, b) => a - b), unrelated };
+    return { replies: replies.sort((a, b) => a.uid - b.uid), unrelated };
   });
 }
 

@@ -1,16 +1,17 @@
 // Watches the moderation mailbox: IMAP IDLE pushes new mail (imapflow's `exists` event), a
 // scheduled poll (poll-job.ts) is the fallback, and a lost connection is replaced after an
-// exponential backoff. Each pass takes what is new in the mailbox in batches: fetch, handle
-// (the database decides what was already handled), then move to Processed or Rejected.
-// Mail that is not a reply to Epistle is left in place and remembered for this connection only.
+// exponential backoff. Each look at the mailbox is a pass (pass.ts): fetch, handle (the database
+// decides what was already handled), then move to Processed or Rejected. Mail that is not a
+// reply to Epistle is left in place and remembered for this connection only.
 import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { ImapConfig } from '../../config/sections/mail.js';
 import { PrismaInboundStore } from '../../db/inbound-store.js';
 import type { Services } from '../../services.js';
 import type { DnsResolver } from '../reply/authenticate.js';
 import { createImapClient } from './client.js';
-import { handleMessage, type MessageDeps } from './handle-message.js';
-import { ensureFolders, fetchSources, moveMessages, scanMailbox } from './mailbox.js';
+import type { MessageDeps } from './handle-message.js';
+import { ensureFolders } from './mailbox.js';
+import { mailboxPass } from './pass.js';
 
 export interface MailWatcher {
   /** Looks at the mailbox now (reconnecting first if needed); resolves when the pass is done. */
@@ -24,8 +25,10 @@ export interface WatcherOptions {
   /** Extra imapflow options, e.g. `tls.ca` for a private server. */
   imap?: Partial<ImapFlowOptions>;
   backoff?: { initialMs: number; maxMs: number };
-  /** Messages fetched and handled per round. */
+  /** Replies fetched, handled and filed together (one chunk). */
   batchSize?: number;
+  /** Replies (about different comments) handled at the same time. */
+  concurrency?: number;
 }
 
 type WatcherServices = Pick<Services, 'config' | 'logger' | 'database' | 'sites' | 'store' | 'renderer' | 'clock' | 'outbox'>;
@@ -45,6 +48,7 @@ export function startMailWatcher(services: WatcherServices, options: WatcherOpti
   };
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 60_000 };
   const batchSize = options.batchSize ?? 200;
+  const concurrency = options.concurrency ?? 8;
 
   let stopped = false;
   let client: ImapFlow | undefined;
@@ -102,23 +106,6 @@ export function startMailWatcher(services: WatcherServices, options: WatcherOpti
     return connecting.then(() => (client ? drain() : undefined));
   };
 
-  const known = (uid: number) => (skip.get(uid) ?? 0) > Date.now();
-
-  async function round(c: ImapFlow): Promise<boolean> {
-    const { replies, unrelated } = await scanMailbox(c, config.mailbox, known);
-    for (const uid of unrelated) skip.set(uid, Number.POSITIVE_INFINITY);
-    const batch = replies.slice(0, batchSize);
-    const moves = { processed: [] as number[], rejected: [] as number[] };
-    for (const { uid, source } of await fetchSources(c, config.mailbox, batch)) {
-      const fate = await handleMessage(deps, uid, source);
-      if ('move' in fate) moves[fate.move].push(uid);
-      else skip.set(uid, Date.now() + fate.retryAfterMs);
-    }
-    await moveMessages(c, config.mailbox, moves.processed, config.processed_folder);
-    await moveMessages(c, config.mailbox, moves.rejected, config.rejected_folder);
-    return replies.length > batch.length;
-  }
-
   // One pass at a time; new mail during a pass (IDLE, poll) makes it go round once more.
   function drain(): Promise<void> {
     if (draining) {
@@ -131,7 +118,7 @@ export function startMailWatcher(services: WatcherServices, options: WatcherOpti
         const c = client;
         if (!c || stopped) return;
         try {
-          while ((await round(c)) && !stopped);
+          await mailboxPass({ client: c, config, deps, logger, skip, batchSize, concurrency, stopped: () => stopped });
         } catch (error) {
           logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'reading the mailbox failed');
           return;

@@ -29,7 +29,9 @@ export async function verifyDkim(raw: Buffer, from: string | null, resolver?: Dn
   const fromDomain = from.slice(from.lastIndexOf('@') + 1);
   const good = results.find((r) => r.status.result === 'pass' && r.status.aligned);
   if (good) return { pass: true, domain: good.signingDomain };
-  if (results.length === 0) return { pass: false, reason: 'no DKIM signature' };
-  const seen = results.map((r) => `${r.signingDomain || '?'}: ${r.status.result}${r.status.comment ? ` (${r.status.comment})` : ''}`);
+  // mailauth reports an unsigned message as one result with status "none".
+  const signatures = results.filter((r) => r.status.result !== 'none');
+  if (signatures.length === 0) return { pass: false, reason: 'no DKIM signature' };
+  const seen = signatures.map((r) => `${r.signingDomain || '?'}: ${r.status.result}${r.status.comment ? ` (${r.status.comment})` : ''}`);
   return { pass: false, reason: `no passing DKIM signature aligned with ${fromDomain} [${seen.join('; ')}]` };
 }

@@ -45,7 +45,8 @@ export async function readInboundMail(raw: Buffer, options: { resolver?: DnsReso
       .map((h) => h.value)
       .join(' ');
   // Without a Message-ID the content identifies the mail, so the same copy is still seen once.
-  const messageId = messageIds(parsed.messageId ?? header('message-id'))[0] ?? `<${createHash('sha256').update(raw).digest('hex')}@no-message-id>`;
+  const messageId =
+    messageIds(parsed.messageId ?? header('message-id'))[0] ?? `<${createHash('sha256').update(raw).digest('hex')}@no-message-id>`;
   const subject = parsed.subject ?? '';
   const inReplyTo = messageIds(header('in-reply-to'));
   const references = messageIds(header('references'));

@@ -7,7 +7,11 @@ declare module 'mailauth/lib/dkim/verify.js' {
   export interface DkimSignatureResult {
     signingDomain: string;
     selector: string;
-    status: { result: 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none'; comment?: string | false; aligned?: string | false };
+    status: {
+      result: 'pass' | 'fail' | 'neutral' | 'policy' | 'temperror' | 'permerror' | 'none';
+      comment?: string | false;
+      aligned?: string | false;
+    };
   }
 
   export function dkimVerify(

@@ -1,5 +1,6 @@
 // Runs the test phases in order and prints one closing line with the totals across all of them.
-// Phases: unit; integration on SQLite; integration on PostgreSQL; browser. A phase may be picked
+// Phases: unit; integration on SQLite; integration on PostgreSQL (except mail-* files, whose
+// subject is the mail servers, and sqlite-* files); browser. A phase may be picked
 // with `npm test -- <phase>`.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
@@ -20,7 +21,7 @@ function postgres() {
 const phases = [
   { name: 'unit', files: () => files('test/unit'), env: () => ({}) },
   { name: 'sqlite', files: () => files('test/integration'), env: () => ({ EPISTLE_TEST_DB: 'sqlite' }) },
-  { name: 'postgresql', files: () => files('test/integration').filter((f) => !f.includes('/mail-')), env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }) },
+  { name: 'postgresql', files: () => files('test/integration').filter((f) => !/\/(mail|sqlite)-/.test(f)), env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }) },
   { name: 'browser', files: () => files('test/browser'), env: () => ({}) },
 ];
 

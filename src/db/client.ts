@@ -6,6 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as PostgresClient } from './generated/postgresql/client.js';
 import { PrismaClient as SqliteClient } from './generated/sqlite/client.js';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { serializeConnection } from './sqlite-serialized.js';
 
 export type Db = InstanceType<typeof SqliteClient>;
 
@@ -20,7 +21,7 @@ export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   let prisma: Db;
   if (provider === 'sqlite') {
-    prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 }) });
+    prisma = new SqliteClient({ adapter: serializeConnection(new PrismaBetterSQLite3({ url: sqlitePath(url), timeout: 10_000 })) });
     // WAL lets readers proceed while a comment is written; NORMAL sync is safe with WAL.
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await prisma.$queryRawUnsafe('PRAGMA synchronous = NORMAL');

@@ -31,12 +31,20 @@ describe('commands in English and French', () => {
     ['rejeter', 'drop'],
     ['Rejeter !', 'drop'],
     ['« spam »', 'spam'],
+    ['freigeben', 'approve'],
+    ['Freigeben!', 'approve'],
+    ['ablehnen', 'drop'],
+    ['„Ablehnen“', 'drop'],
   ];
   for (const [line, kind] of cases) {
     test(`"${line}" is ${kind}`, () => {
       assert.deepEqual(parseCommand(`${line}\n`), { kind });
     });
   }
+
+  test('German "antworten" is reply, with the answer after it', () => {
+    assert.deepEqual(parseCommand('Antworten: Danke für den Hinweis!'), { kind: 'reply', text: 'Danke für den Hinweis!' });
+  });
 
   test('reply takes the rest of the first line and the following new lines', () => {
     assert.deepEqual(parseCommand('reply Thanks for reading!\nI will fix the typo tonight.'), {

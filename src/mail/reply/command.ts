@@ -1,6 +1,7 @@
 // The command in the moderator's new text: its first non-empty line is one word (approve, drop,
-// spam; French approuver, rejeter, spam), or "reply"/"répondre" followed by the answer. Case,
-// accents and surrounding punctuation ("Approve!", "*rejeter*") do not matter.
+// spam; French approuver, rejeter, spam; German freigeben, ablehnen, spam), or "reply" /
+// "répondre" / "antworten" followed by the answer. Case, accents and surrounding punctuation
+// ("Approve!", "*rejeter*") do not matter. Every word works for every site, whatever its locale.
 import type { ReplyCommand } from '../../domain/moderation/inbound-reply.js';
 import { extractNewText } from './new-text.js';
 
@@ -14,6 +15,9 @@ const words: Record<string, Word> = {
   spam: 'spam',
   reply: 'reply',
   repondre: 'reply',
+  freigeben: 'approve',
+  ablehnen: 'drop',
+  antworten: 'reply',
 };
 
 /** Lower case without accents, so "RÉPONDRE" and "repondre" are the same word. */

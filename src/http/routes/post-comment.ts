@@ -3,6 +3,7 @@
 // input is refused gets a page with the message and the form refilled, so nothing typed is lost.
 import { randomInt } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { RawCommentInput } from '../../domain/comments/comment-input.js';
 import { submitComment } from '../../domain/comments/submit-comment.js';
 import { clientIp } from '../client-ip.js';
 import type { HttpDeps } from '../deps.js';
@@ -59,11 +60,5 @@ export function rememberForm(res: Response, siteId: string, values: FormValues):
   res.locals.form = { siteId, values };
 }
 
-export interface FormValues {
-  url?: unknown;
-  author?: unknown;
-  email?: unknown;
-  website?: unknown;
-  body?: unknown;
-  parent?: unknown;
-}
+/** What a refused form is refilled with: the fields a reader types. */
+export type FormValues = RawCommentInput;

@@ -2,7 +2,7 @@
 // accepting, lets requests in flight finish (up to a deadline), then closes the database.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './http/app.js';
+import { createRequestListener } from './http/app.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -18,7 +18,7 @@ export function parseListen(listen: string): { host: string; port: number } {
 
 export async function startHttp(services: Services, listen = services.config.server.listen): Promise<RunningServer> {
   const { config } = services;
-  const app = createApp({
+  const app = createRequestListener({
     ...services,
     ready: () => services.database.ping(),
     options: {

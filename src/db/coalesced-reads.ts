@@ -61,7 +61,9 @@ export class CoalescedReads<V> {
     try {
       started = state.query();
     } catch (error) {
-      started = Promise.reject(error);
+      current.reject(error);
+      settle();
+      return;
     }
     started.then(
       (value) => {

@@ -1,5 +1,7 @@
 // createApp builds the Express application from its dependencies and never listens: tests call
-// it in process, src/server.ts binds it to the configured address.
+// it in process, src/server.ts binds it to the configured address, behind the read API's fast
+// path (createRequestListener, src/http/fast-read.ts).
+import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { DomainError } from '../domain/errors.js';
 import { siteCors } from './cors.js';
@@ -7,15 +9,22 @@ import type { HttpDeps } from './deps.js';
 import { describeError, errorBody } from './error-mapper.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
+import { withFastCommentReads } from './fast-read.js';
 import { demoPageHandler } from './pages/demo-page.js';
 import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
 import { postCommentHandler, type FormValues } from './routes/post-comment.js';
-import { readCommentsHandlers } from './routes/read-comments.js';
+import { createCommentsReader, readCommentsHandlers, type CommentsReader } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
 
-export function createApp(deps: HttpDeps): express.Express {
+/** What the HTTP server runs: GET comments answered without Express, everything else by the app. */
+export function createRequestListener(deps: HttpDeps): RequestListener {
+  const reader = createCommentsReader(deps);
+  return withFastCommentReads(deps, reader, createApp(deps, reader));
+}
+
+export function createApp(deps: HttpDeps, reader: CommentsReader = createCommentsReader(deps)): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // read routes set their own, computed once per version
@@ -41,7 +50,7 @@ export function createApp(deps: HttpDeps): express.Express {
   });
 
   const api = express.Router({ mergeParams: true });
-  const read = readCommentsHandlers(deps);
+  const read = readCommentsHandlers(deps, reader);
   api.use((req, res, next) => {
     res.locals.siteId = req.params.site; // for the error handler, which sits outside this router
     next();

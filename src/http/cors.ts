@@ -3,6 +3,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../domain/errors.js';
 import type { SiteDirectory } from '../domain/sites.js';
+import type { Site } from '../domain/types.js';
+
+/** The Access-Control-* headers of an answer to `origin` (none for a foreign or absent one). */
+export function allowOriginHeaders(site: Site, origin: string | undefined): Array<[string, string]> {
+  if (!origin || !site.origins.includes(origin)) return [];
+  return [
+    ['Access-Control-Allow-Origin', origin],
+    ['Access-Control-Expose-Headers', 'ETag, X-Request-Id, Retry-After'],
+  ];
+}
 
 export function siteCors(sites: SiteDirectory) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -11,10 +21,7 @@ export function siteCors(sites: SiteDirectory) {
     const site = sites.find(String(req.params.site));
     if (!origin || !site) return next();
     const allowed = site.origins.includes(origin);
-    if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'ETag, X-Request-Id, Retry-After');
-    }
+    for (const [name, value] of allowOriginHeaders(site, origin)) res.setHeader(name, value);
     if (req.method === 'OPTIONS') {
       if (!allowed) return next(new DomainError('origin_not_allowed', `origin ${origin} is not allowed for site ${site.id}`));
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');

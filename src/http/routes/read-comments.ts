@@ -1,24 +1,32 @@
 // GET /api/sites/:site/comments?url=  -> the page's published thread.
 // GET /api/sites/:site/counts?url=a&url=b -> published counts for many pages.
+// The thread's JSON comes from one CommentsReader per app, shared with the fast path in front
+// of Express (src/http/fast-read.ts), so that both serve the same cached bytes.
 import type { Request, Response } from 'express';
 import { countComments } from '../../domain/comments/count-comments.js';
 import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
 import type { HttpDeps } from '../deps.js';
 import { queryList, queryString, sendCached } from '../send-json.js';
-import { ResponseCache } from '../thread-cache.js';
+import { ResponseCache, type CachedBody } from '../thread-cache.js';
 
-export function readCommentsHandlers(deps: HttpDeps) {
+/** The serialized thread of a page; rejects with a DomainError for an unknown site or a bad url. */
+export type CommentsReader = (siteId: string, url: string) => Promise<CachedBody>;
+
+export function createCommentsReader(deps: Pick<HttpDeps, 'sites' | 'store' | 'options'>): CommentsReader {
   const cache = new ResponseCache(deps.options.threadCacheEntries);
-
-  async function comments(req: Request, res: Response) {
-    const ref = await threadRef(deps, String(req.params.site), queryString(req.query.url));
+  return async (siteId, url) => {
+    const ref = await threadRef(deps, siteId, url);
     const key = `${ref.siteId}\n${ref.pageUrl}`;
-    let entry = cache.get(key, ref.version);
-    if (!entry) {
-      const thread = await loadThread(deps, ref);
-      entry = cache.set(key, ref.version, { site: ref.siteId, url: ref.pageUrl, count: countThread(thread), comments: thread });
-    }
-    sendCached(req, res, entry);
+    const hit = cache.get(key, ref.version);
+    if (hit) return hit;
+    const thread = await loadThread(deps, ref);
+    return cache.set(key, ref.version, { site: ref.siteId, url: ref.pageUrl, count: countThread(thread), comments: thread });
+  };
+}
+
+export function readCommentsHandlers(deps: HttpDeps, reader: CommentsReader = createCommentsReader(deps)) {
+  async function comments(req: Request, res: Response) {
+    sendCached(req, res, await reader(String(req.params.site), queryString(req.query.url)));
   }
 
   async function counts(req: Request, res: Response) {

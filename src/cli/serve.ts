@@ -1,7 +1,6 @@
 // `epistle serve`: the daemon. Writes the demo configuration on a zero-config start and says so.
 import { startScheduler } from '../jobs/start.js';
 import { createLogger } from '../log.js';
-import { startMailWatcher } from '../mail/imap/watcher.js';
 import { startHttp } from '../server.js';
 import { createServices } from '../services.js';
 import { load, type GlobalOptions } from './context.js';
@@ -36,7 +35,8 @@ export async function serve(options: GlobalOptions): Promise<void> {
       : 'epistle: no [smtp] configured, new comments are announced in the log',
   );
   // Moderators' replies: the mailbox watcher (IMAP IDLE), with the scheduled imap_poll as its fallback.
-  const watcher = config.imap ? startMailWatcher(services) : undefined;
+  // Imported only when used: imapflow, mailparser and mailauth weigh tens of megabytes resident.
+  const watcher = config.imap ? (await import('../mail/imap/watcher.js')).startMailWatcher(services) : undefined;
   if (config.imap) say(`epistle: reading replies from ${config.imap.mailbox} on ${config.imap.host}`);
   const scheduler = startScheduler(services, { watcher });
   say(`epistle: scheduled jobs ${scheduler ? scheduler.jobs.map((j) => `${j.name} (${j.schedule})`).join(', ') : 'disabled'}`);

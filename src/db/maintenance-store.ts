@@ -57,6 +57,13 @@ export class PrismaMaintenanceStore implements MaintenanceStore {
     return count;
   }
 
+  async deleteMailRecords(before: Date): Promise<{ outbox: number; processed: number }> {
+    const outbox = await this.db.outbox.deleteMany({ where: { status: { in: ['sent', 'failed'] }, createdAt: { lt: before } } });
+    // A record still 'processing' is a live claim (or a crashed one the watcher takes over): kept.
+    const processed = await this.db.processedMail.deleteMany({ where: { processedAt: { lt: before }, outcome: { not: 'processing' } } });
+    return { outbox: outbox.count, processed: processed.count };
+  }
+
   async pendingOf(siteId: string, filter: { createdBefore?: Date; notReminded?: boolean; limit: number }): Promise<PendingSummary[]> {
     const rows = await this.db.comment.findMany({
       where: {

@@ -6,6 +6,7 @@ import type { Outbox } from '../domain/mail/ports.js';
 import { eraseOldIps } from '../domain/maintenance/erase-old-ips.js';
 import { handleStalePending } from '../domain/maintenance/handle-stale-pending.js';
 import type { MaintenanceStore } from '../domain/maintenance/ports.js';
+import { purgeMailRecords } from '../domain/maintenance/purge-mail-records.js';
 import { purgeOldComments } from '../domain/maintenance/purge-old-comments.js';
 import { sendDigest } from '../domain/maintenance/send-digest.js';
 import type { SiteDirectory } from '../domain/sites.js';
@@ -40,6 +41,7 @@ export function buildJobs(services: JobServices, parts: JobParts = {}): JobDefin
     run: async () => {
       await purgeOldComments(services, { droppedDays: retention.dropped_days, spamDays: retention.spam_days });
       await eraseOldIps(services, { ipDays: retention.ip_days });
+      await purgeMailRecords(services, { mailDays: retention.mail_days });
     },
   });
   if (retention.pending_action !== 'none') {

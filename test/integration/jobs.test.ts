@@ -133,6 +133,45 @@ describe('retention', () => {
     assert.ok(before && after && after.version > before.version, 'page version bumped');
   });
 
+  test('sent and failed mail and handled-reply records go after 90 days; pending mail and live claims stay', async () => {
+    const db = app.services.database.prisma;
+    const mail = (messageId: string, status: string, ageDays: number) =>
+      db.outbox.create({
+        data: {
+          kind: 'notification',
+          siteId: 'demo',
+          recipients: 'owner@example.test',
+          messageId,
+          payload: '{}',
+          status,
+          createdAt: ago(ageDays),
+        },
+      });
+    await mail('<old-sent@t>', 'sent', 91);
+    await mail('<old-failed@t>', 'failed', 120);
+    await mail('<old-pending@t>', 'pending', 120);
+    await mail('<recent-sent@t>', 'sent', 89);
+    await db.processedMail.createMany({
+      data: [
+        { messageId: '<old-reply@t>', outcome: 'applied', processedAt: ago(91) },
+        { messageId: '<old-claim@t>', outcome: 'processing', processedAt: ago(91) },
+        { messageId: '<recent-reply@t>', outcome: 'applied', processedAt: ago(10) },
+      ],
+    });
+    await runJob('retention');
+    assert.deepEqual(
+      (await db.outbox.findMany({ orderBy: { messageId: 'asc' } })).map((r) => r.messageId),
+      ['<old-pending@t>', '<recent-sent@t>'],
+    );
+    assert.deepEqual(
+      (await db.processedMail.findMany({ orderBy: { messageId: 'asc' } })).map((r) => r.messageId),
+      ['<old-claim@t>', '<recent-reply@t>'],
+    );
+    await runJob('retention', { mail_days: 0 });
+    assert.equal(await db.outbox.count(), 2, 'mail_days = 0 keeps everything');
+    await db.processedMail.deleteMany();
+  });
+
   test('0 days keeps dropped comments and spam forever', async () => {
     const kept = [
       await seed('demo', { status: 'dropped', ageDays: 900, decidedDaysAgo: 900 }),

@@ -37,6 +37,7 @@ export const retentionSchema = z
     dropped_days: days.default(30),
     spam_days: days.default(7),
     ip_days: days.default(30),
+    mail_days: days.default(90),
     pending_days: z.number().int().min(1).max(36_500).default(14),
     pending_action: z.enum(['remind', 'drop', 'none']).default('remind'),
     digest: z.boolean().default(false),

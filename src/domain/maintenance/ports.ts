@@ -18,6 +18,11 @@ export interface MaintenanceStore {
   eraseClientIps(createdBefore: Date): Promise<number>;
   /** Deletes rate-limit windows that started before `before` (their keys hold reader addresses). */
   deleteRateLimitWindows(before: Date): Promise<number>;
+  /**
+   * Deletes delivered or abandoned outbox rows created before `before` (they hold readers' names,
+   * addresses and words) and the processed-mail records of replies handled before it.
+   */
+  deleteMailRecords(before: Date): Promise<{ outbox: number; processed: number }>;
   /** A site's pending comments, oldest first. */
   pendingOf(siteId: string, filter: { createdBefore?: Date; notReminded?: boolean; limit: number }): Promise<PendingSummary[]>;
   countPending(siteId: string): Promise<number>;

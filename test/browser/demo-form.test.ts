@@ -139,7 +139,7 @@ describe('the demo page in Chromium', () => {
 
       const message = jsPage.locator('#epistle-error');
       assert.equal(await message.isVisible(), true);
-      const expected = `${errors.invalid_field.replace('{{field}}', 'author')} ${errors.invalid_field_detail.author_required}`;
+      const expected = `${errors.invalid_field.replace('{{field}}', errors.fields.author)} ${errors.invalid_field_detail.author_required}`;
       assert.equal((await message.innerText()).trim(), expected);
       assert.equal(await jsPage.title(), form.error_title);
       assert.equal(await jsPage.locator('textarea[name=body]').inputValue(), typed);

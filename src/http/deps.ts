@@ -12,7 +12,6 @@ export interface HttpOptions {
   demoPage: boolean;
   /** Site served by the Stacosys-compatible endpoints, if any. */
   stacosysSite?: string;
-  threadCacheEntries?: number;
   /** [feeds]; absent: feeds served with the defaults. */
   feeds?: { enabled: boolean; maxItems: number };
   /** [server] public_url: the base of the links Epistle writes (feed self links); else the request's host. */

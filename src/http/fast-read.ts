@@ -12,7 +12,7 @@ import { allowOriginHeaders } from './cors.js';
 import { accessLog, requestIdFrom } from './request-log.js';
 import type { CommentsReader } from './routes/read-comments.js';
 import { queryString } from './send-json.js';
-import { etagMatches, type CachedBody } from './thread-cache.js';
+import { etagMatches, type Cached } from './versioned-cache.js';
 
 // Only the canonical spelling; anything else (HEAD, a trailing slash, capitals, escapes) is
 // Express's to route, so no request can be read differently by the two paths.
@@ -47,7 +47,7 @@ export function withFastCommentReads(deps: FastReadDeps, reader: CommentsReader,
     );
   };
 
-  function send(req: IncomingMessage, res: ServerResponse, siteId: string, entry: CachedBody, arrived: number): void {
+  function send(req: IncomingMessage, res: ServerResponse, siteId: string, entry: Cached, arrived: number): void {
     const reqId = requestIdFrom(req.headers['x-request-id']);
     logAccess(req, res, reqId, req.url ?? '', arrived);
     // Same headers, same order, as requestLog + siteCors + sendCached on the Express path.

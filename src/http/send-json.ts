@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { etagMatches, type CachedBody } from './thread-cache.js';
+import { etagMatches, type Cached } from './versioned-cache.js';
 
 /** Sends a cached body with its ETag, or 304 when the client already has it. */
-export function sendCached(req: Request, res: Response, entry: CachedBody): void {
+export function sendCached(req: Request, res: Response, entry: Cached): void {
   res.setHeader('ETag', entry.etag);
   // Revalidate every time: a moderation decision must show at once, and a 304 costs little.
   res.setHeader('Cache-Control', 'public, no-cache');

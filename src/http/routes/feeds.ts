@@ -1,17 +1,16 @@
 // GET /api/sites/:site/feed.rss|feed.atom|feed.json[?url=<page>] -> the latest approved comments
-// of the site, or of one page. Rendered once per site version (see src/feeds/feed-cache.ts) and
+// of the site, or of one page. Rendered once per site version (see src/http/versioned-cache.ts) and
 // revalidated with ETag / If-None-Match or Last-Modified / If-Modified-Since.
 import type { Request, Response } from 'express';
 import { commentFeedRef, loadCommentFeed } from '../../domain/feeds/read-comment-feed.js';
-import { FeedCache, type CachedFeed } from '../../feeds/feed-cache.js';
 import { feedContentTypes, renderCommentFeed, type FeedFormat } from '../../feeds/render-feed.js';
 import type { HttpDeps } from '../deps.js';
 import { HttpError } from '../http-error.js';
 import { queryString } from '../send-json.js';
-import { etagMatches } from '../thread-cache.js';
+import { etagMatches, VersionedCache, type Cached } from '../versioned-cache.js';
 
 export function feedHandler(deps: HttpDeps) {
-  const cache = new FeedCache();
+  const cache = new VersionedCache<FeedExtra>(32 * 1024 * 1024);
   const settings = deps.options.feeds ?? { enabled: true, maxItems: 50 };
   const feedDeps = { sites: deps.sites, feeds: deps.feedStore };
 
@@ -27,7 +26,7 @@ export function feedHandler(deps: HttpDeps) {
     let entry = cache.get(self, ref.version);
     if (!entry) {
       const feed = await loadCommentFeed(feedDeps, ref, settings.maxItems);
-      entry = cache.set(self, ref.version, renderCommentFeed(feed, format, self), feed.lastChange);
+      entry = cache.set(self, ref.version, renderCommentFeed(feed, format, self), { lastChange: feed.lastChange });
     }
     sendFeed(req, res, entry, feedContentTypes[format], deps.clock.now());
   };
@@ -41,7 +40,12 @@ function baseUrl(req: Request, publicUrl: string | undefined): string {
   return new URL(base).origin;
 }
 
-function sendFeed(req: Request, res: Response, entry: CachedFeed, contentType: string, now: Date): void {
+/** The latest change to the comments in scope (Last-Modified), null when none. */
+interface FeedExtra {
+  lastChange: Date | null;
+}
+
+function sendFeed(req: Request, res: Response, entry: Cached<FeedExtra>, contentType: string, now: Date): void {
   res.setHeader('ETag', entry.etag);
   res.setHeader('Cache-Control', 'public, no-cache');
   const lastModified = httpLastModified(entry.lastChange, now);

@@ -7,20 +7,25 @@ import { countComments } from '../../domain/comments/count-comments.js';
 import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
 import type { HttpDeps } from '../deps.js';
 import { queryList, queryString, sendCached } from '../send-json.js';
-import { ResponseCache, type CachedBody } from '../thread-cache.js';
+import { VersionedCache, type Cached } from '../versioned-cache.js';
 
 /** The serialized thread of a page; rejects with a DomainError for an unknown site or a bad url. */
-export type CommentsReader = (siteId: string, url: string) => Promise<CachedBody>;
+export type CommentsReader = (siteId: string, url: string) => Promise<Cached>;
 
 export function createCommentsReader(deps: Pick<HttpDeps, 'sites' | 'store' | 'options'>): CommentsReader {
-  const cache = new ResponseCache(deps.options.threadCacheEntries);
+  const cache = new VersionedCache();
   return async (siteId, url) => {
     const ref = await threadRef(deps, siteId, url);
     const key = `${ref.siteId}\n${ref.pageUrl}`;
     const hit = cache.get(key, ref.version);
     if (hit) return hit;
     const thread = await loadThread(deps, ref);
-    return cache.set(key, ref.version, { site: ref.siteId, url: ref.pageUrl, count: countThread(thread), comments: thread });
+    return cache.set(
+      key,
+      ref.version,
+      JSON.stringify({ site: ref.siteId, url: ref.pageUrl, count: countThread(thread), comments: thread }),
+      {},
+    );
   };
 }
 

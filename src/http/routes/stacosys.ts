@@ -9,7 +9,7 @@ import { submitComment } from '../../domain/comments/submit-comment.js';
 import { clientIp } from '../client-ip.js';
 import type { HttpDeps } from '../deps.js';
 import { queryString, sendCached } from '../send-json.js';
-import { ResponseCache } from '../thread-cache.js';
+import { VersionedCache } from '../versioned-cache.js';
 import { readBody, rememberForm } from './post-comment.js';
 
 function flatten(nodes: ThreadComment[]): ThreadComment[] {
@@ -23,7 +23,7 @@ function stacosysDate(iso: string): string {
 
 export function stacosysRouter(deps: HttpDeps, siteId: string): Router {
   const router = Router();
-  const cache = new ResponseCache(deps.options.threadCacheEntries);
+  const cache = new VersionedCache();
 
   router.post('/newcomment', async (req: Request, res: Response) => {
     const body = readBody(req);
@@ -53,7 +53,7 @@ export function stacosysRouter(deps: HttpDeps, siteId: string): Router {
         date: stacosysDate(c.date),
         ...(c.website ? { site: c.website } : {}),
       }));
-      entry = cache.set(key, ref.version, { data });
+      entry = cache.set(key, ref.version, JSON.stringify({ data }), {});
     }
     sendCached(req, res, entry);
   });

@@ -5,7 +5,13 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 
-const files = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${dir}/${f}`) : []);
+const files = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.test.ts'))
+        .sort()
+        .map((f) => `${dir}/${f}`)
+    : [];
 const only = process.argv[2];
 
 let pgEnv;
@@ -21,7 +27,11 @@ function postgres() {
 const phases = [
   { name: 'unit', files: () => files('test/unit'), env: () => ({}) },
   { name: 'sqlite', files: () => files('test/integration'), env: () => ({ EPISTLE_TEST_DB: 'sqlite' }) },
-  { name: 'postgresql', files: () => files('test/integration').filter((f) => !/\/(mail|sqlite)-/.test(f)), env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }) },
+  {
+    name: 'postgresql',
+    files: () => files('test/integration').filter((f) => !/\/(mail|sqlite)-/.test(f)),
+    env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }),
+  },
   { name: 'browser', files: () => files('test/browser'), env: () => ({}) },
 ];
 
@@ -45,7 +55,9 @@ for (const phase of phases) {
   passed += count('pass');
   failed += count('fail') + (result.status !== 0 && count('fail') === 0 ? 1 : 0);
   skipped += count('skipped');
-  process.stdout.write(`=== ${phase.name}: ${count('pass')} passed, ${count('fail')} failed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `=== ${phase.name}: ${count('pass')} passed, ${count('fail')} failed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 process.stdout.write(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 ? 1 : 0);

@@ -59,6 +59,7 @@ for (const template of templates) {
             assert.ok(!/\bundefined\b|\[object Object\]/.test(text), `${part} shows a missing value:\n${text}`);
           }
           assert.ok(out.text.trim().length > 0 && out.html.includes('</html>'));
+          assert.ok(out.html.startsWith('<!doctype html>'), 'the doctype comes first (standards mode in mail clients)');
         }
       });
     }

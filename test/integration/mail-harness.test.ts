@@ -4,11 +4,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
-import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { EPISTLE, OWNER, startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay.js';
 
-const OWNER = { user: 'owner@example.test', pass: 'owner-pass' };
-const EPISTLE = { user: 'epistle@example.test', pass: 'epistle-pass' };
 const RELAY_AUTH = { user: 'relay-user', pass: 'relay-pass' };
 
 let dovecot: DovecotServer;

@@ -15,11 +15,9 @@ import { createSender } from '../../src/mail/mail-services.js';
 import { OutboxDeliverer } from '../../src/mail/smtp/deliverer.js';
 import { pageUrl, postJson, startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
-import { startDovecot, type DovecotServer } from '../support/dovecot.js';
+import { EPISTLE, OWNER, startDovecot, type DovecotServer } from '../support/dovecot.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp-relay.js';
 
-const OWNER = { user: 'owner@example.test', pass: 'owner-pass' };
-const EPISTLE = { user: 'epistle@example.test', pass: 'epistle-pass' };
 const RELAY_AUTH = { user: 'relay-user', pass: 'relay-pass' };
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -28,10 +28,11 @@ export interface DovecotServer {
   restart(): Promise<void>;
 }
 
-export const DEFAULT_USERS: MailUser[] = [
-  { user: 'epistle@example.test', password: 'epistle-pass' },
-  { user: 'owner@example.test', password: 'owner-pass' },
-];
+/** The mailbox Epistle reads, and the moderator's, as IMAP/SMTP clients log in with them. */
+export const EPISTLE = { user: 'epistle@example.test', pass: 'epistle-pass' };
+export const OWNER = { user: 'owner@example.test', pass: 'owner-pass' };
+
+export const DEFAULT_USERS: MailUser[] = [EPISTLE, OWNER].map(({ user, pass }) => ({ user, password: pass }));
 
 const HOST = '127.0.0.1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

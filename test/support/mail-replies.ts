@@ -6,10 +6,9 @@ import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import type { DnsResolver } from '../../src/mail/reply/authenticate.js';
 import { startTestApp, pageUrl, postJson, type TestApp } from './app.js';
-import type { DovecotServer } from './dovecot.js';
+import { EPISTLE, OWNER, type DovecotServer } from './dovecot.js';
 
-export const EPISTLE = { user: 'epistle@example.test', pass: 'epistle-pass' };
-export const OWNER = { user: 'owner@example.test', pass: 'owner-pass' };
+export { EPISTLE, OWNER };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

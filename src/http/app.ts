@@ -15,16 +15,16 @@ import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
 import { postCommentHandler, type FormValues } from './routes/post-comment.js';
-import { createCommentsReader, readCommentsHandlers, type CommentsReader } from './routes/read-comments.js';
+import { createThreadReaders, readCommentsHandlers, type ThreadReaders } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
 
 /** What the HTTP server runs: GET comments answered without Express, everything else by the app. */
 export function createRequestListener(deps: HttpDeps): RequestListener {
-  const reader = createCommentsReader(deps);
-  return withFastCommentReads(deps, reader, createApp(deps, reader));
+  const readers = createThreadReaders(deps);
+  return withFastCommentReads(deps, readers.json, createApp(deps, readers));
 }
 
-export function createApp(deps: HttpDeps, reader: CommentsReader = createCommentsReader(deps)): express.Express {
+export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadReaders(deps)): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false); // read routes set their own, computed once per version
@@ -50,7 +50,7 @@ export function createApp(deps: HttpDeps, reader: CommentsReader = createComment
   });
 
   const api = express.Router({ mergeParams: true });
-  const read = readCommentsHandlers(deps, reader);
+  const read = readCommentsHandlers(deps, readers);
   api.use((req, res, next) => {
     res.locals.siteId = req.params.site; // for the error handler, which sits outside this router
     next();
@@ -58,6 +58,7 @@ export function createApp(deps: HttpDeps, reader: CommentsReader = createComment
   api.use(siteCors(deps.sites));
   api.post('/comments', postCommentHandler(deps));
   api.get('/comments', read.comments);
+  api.get('/comments.html', read.html);
   api.get('/counts', read.counts);
   const feed = feedHandler(deps);
   api.get('/feed.rss', feed('rss'));

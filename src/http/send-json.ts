@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { etagMatches, type Cached } from './versioned-cache.js';
 
 /** Sends a cached body with its ETag, or 304 when the client already has it. */
-export function sendCached(req: Request, res: Response, entry: Cached): void {
+export function sendCached(req: Request, res: Response, entry: Cached, contentType = 'application/json; charset=utf-8'): void {
   res.setHeader('ETag', entry.etag);
   // Revalidate every time: a moderation decision must show at once, and a 304 costs little.
   res.setHeader('Cache-Control', 'public, no-cache');
@@ -10,7 +10,7 @@ export function sendCached(req: Request, res: Response, entry: Cached): void {
     res.status(304).end();
     return;
   }
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', contentType);
   res.end(entry.body);
 }
 

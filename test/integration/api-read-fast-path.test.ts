@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApp } from '../../src/http/app.js';
 import type { HttpDeps } from '../../src/http/deps.js';
 import { withFastCommentReads } from '../../src/http/fast-read.js';
-import { createCommentsReader } from '../../src/http/routes/read-comments.js';
+import { createThreadReaders } from '../../src/http/routes/read-comments.js';
 import { pageUrl, publish, startTestApp, type TestApp } from '../support/app.js';
 
 let app: TestApp;
@@ -39,10 +39,10 @@ before(async () => {
     options: { maxRequestBytes: 65_536, trustedProxies: [], demoPage: true },
   };
   expressOnly = await listen(createApp(deps));
-  const reader = createCommentsReader(deps);
-  const express = createApp(deps, reader);
+  const readers = createThreadReaders(deps);
+  const express = createApp(deps, readers);
   fast = await listen(
-    withFastCommentReads(deps, reader, (req, res) => {
+    withFastCommentReads(deps, readers.json, (req, res) => {
       delegated.push(`${req.method} ${req.url}`);
       express(req, res);
     }),

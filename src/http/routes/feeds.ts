@@ -33,7 +33,7 @@ export function feedHandler(deps: HttpDeps) {
 }
 
 /** The configured public URL, else the address the request came to (through trusted proxies). */
-function baseUrl(req: Request, publicUrl: string | undefined): string {
+export function baseUrl(req: Request, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   const base = `${req.protocol}://${req.host}`;
   if (!URL.canParse(base)) throw new HttpError('not_found', 404, 'the Host header is not a host name');

@@ -10,7 +10,7 @@ import { describeError, errorBody } from './error-mapper.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
 import { withFastCommentReads } from './fast-read.js';
-import { demoPageHandler } from './pages/demo-page.js';
+import { demoPageHandler, demoStylesheetHandler } from './pages/demo-page.js';
 import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
@@ -67,7 +67,10 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
   app.use('/api/sites/:site', api);
 
   if (deps.options.stacosysSite) app.use(stacosysRouter(deps, deps.options.stacosysSite));
-  if (deps.options.demoPage) app.get('/demo', demoPageHandler(deps));
+  if (deps.options.demoPage) {
+    app.get('/demo', demoPageHandler(deps));
+    app.get('/demo.css', demoStylesheetHandler(deps));
+  }
 
   app.use((_req, _res, next) => next(new HttpError('not_found', 404, 'no such route')));
   app.use(errorHandler(deps));

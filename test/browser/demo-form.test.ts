@@ -1,6 +1,7 @@
 // A reader in a real Chromium uses the /demo page: the plain HTML form works without JavaScript,
 // lands back on the page with the pending notice, a refused post shows the error and keeps the
-// text, and an approved comment shows its HTML tags as text. Screenshots go to test-results/.
+// text, and an approved comment, in the server-rendered thread, shows its HTML tags as text. The
+// page keeps to its own Content-Security-Policy. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +13,7 @@ import { freePort, launchChromium, screenshotPath } from '../support/browser.js'
 const locale = (ns: string) => JSON.parse(readFileSync(new URL(`../../locales/en/${ns}.json`, import.meta.url), 'utf8'));
 const form = locale('form');
 const errors = locale('errors');
+const embed = locale('embed');
 
 const author = 'Ann Browser';
 const body = 'Hello from **Chromium**, with a tag: <b>x</b>';
@@ -94,7 +96,7 @@ describe('the demo page in Chromium', () => {
     assert.equal(outcome.kind, 'applied');
 
     await page.goto(demoUrl);
-    const comment = page.locator(`#comment-${pending.id}`);
+    const comment = page.locator(`#epistle-comment-${pending.id}`);
     assert.equal(await comment.isVisible(), true);
     const text = await comment.innerText();
     assert.ok(text.includes(author), text);
@@ -102,7 +104,7 @@ describe('the demo page in Chromium', () => {
     assert.equal(await comment.locator('b').count(), 0, 'no <b> element from the reader');
     assert.equal(await comment.locator('strong').innerText(), 'Chromium', 'Markdown is rendered');
     assert.equal(await page.locator('#epistle-pending').isVisible(), false);
-    assert.ok((await page.locator('body').innerText()).includes(form.demo_count_one.replace('{{count}}', '1')));
+    assert.equal(await page.locator('#epistle-thread .epistle-heading').innerText(), embed.count_one.replace('{{count}}', '1'));
     await page.screenshot({ path: screenshotPath('demo-approved'), fullPage: true });
   });
 
@@ -121,35 +123,47 @@ describe('the demo page in Chromium', () => {
   });
 
   test('a post the server refuses shows the error page with the text kept', async () => {
+    await page.goto(demoUrl);
+    const typed = 'A long thought\n\nthat must *not* be lost.';
+    await page.fill('textarea[name=body]', typed);
+    await page.fill('input[name=website]', 'https://ann.example');
+    // Spaces pass the browser's `required` check; the server finds no name.
+    await page.fill('input[name=author]', '   ');
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('button[type=submit]')]);
+    assert.equal(response.status(), 422);
+    await page.waitForLoadState();
+
+    const message = page.locator('#epistle-error');
+    assert.equal(await message.isVisible(), true);
+    const expected = `${errors.invalid_field.replace('{{field}}', errors.fields.author)} ${errors.invalid_field_detail.author_required}`;
+    assert.equal((await message.innerText()).trim(), expected);
+    assert.equal(await page.title(), form.error_title);
+    assert.equal(await page.locator('textarea[name=body]').inputValue(), typed);
+    assert.equal(await page.locator('input[name=website]').inputValue(), 'https://ann.example');
+    assert.equal(await page.locator('input[name=author]').isVisible(), true);
+    assert.equal(await page.locator('a', { hasText: form.back }).getAttribute('href'), demoUrl);
+    await page.screenshot({ path: screenshotPath('form-error'), fullPage: true });
+
+    const stored = await app.services.store.listComments({ siteId: 'demo', limit: 10 });
+    assert.equal(stored.length, 1, 'the refused post stored nothing');
+  });
+
+  test('the page obeys its own Content-Security-Policy: served stylesheet, embed script, no violation', async () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 900, height: 900 } });
     try {
       const jsPage = await context.newPage();
-      jsPage.setDefaultTimeout(10_000);
-      await jsPage.goto(demoUrl);
-      const typed = 'A long thought\n\nthat must *not* be lost.';
-      await jsPage.fill('textarea[name=body]', typed);
-      await jsPage.fill('input[name=website]', 'https://ann.example');
-      await jsPage.locator('input[name=author]').evaluate((el) => el.removeAttribute('required'));
-      const [response] = await Promise.all([
-        jsPage.waitForResponse((r) => r.request().method() === 'POST'),
-        jsPage.click('button[type=submit]'),
-      ]);
-      assert.equal(response.status(), 422);
-      await jsPage.waitForLoadState();
-
-      const message = jsPage.locator('#epistle-error');
-      assert.equal(await message.isVisible(), true);
-      const expected = `${errors.invalid_field.replace('{{field}}', errors.fields.author)} ${errors.invalid_field_detail.author_required}`;
-      assert.equal((await message.innerText()).trim(), expected);
-      assert.equal(await jsPage.title(), form.error_title);
-      assert.equal(await jsPage.locator('textarea[name=body]').inputValue(), typed);
-      assert.equal(await jsPage.locator('input[name=website]').inputValue(), 'https://ann.example');
-      assert.equal(await jsPage.locator('input[name=author]').isVisible(), true);
-      assert.equal(await jsPage.locator('a', { hasText: form.back }).getAttribute('href'), demoUrl);
-      await jsPage.screenshot({ path: screenshotPath('form-error'), fullPage: true });
-
-      const stored = await app.services.store.listComments({ siteId: 'demo', limit: 10 });
-      assert.equal(stored.length, 1, 'the refused post stored nothing');
+      const violations: string[] = [];
+      jsPage.on('console', (m) => {
+        if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+      });
+      const res = await jsPage.goto(demoUrl);
+      assert.match((await res?.allHeaders())?.['content-security-policy'] ?? '', /script-src 'self'; style-src 'self'/);
+      await jsPage.waitForLoadState('load');
+      // demo.css applied: the page is laid out as a column.
+      assert.equal(await jsPage.locator('body').evaluate((b) => getComputedStyle(b).maxWidth), '672px');
+      assert.equal(await jsPage.locator('section#epistle-thread[data-epistle-site=demo] > .epistle[data-epistle-version]').count(), 1);
+      assert.equal(await jsPage.locator('script[src="/embed.js"][defer]').count(), 1);
+      assert.deepEqual(violations, []);
     } finally {
       await context.close();
     }

@@ -1,9 +1,13 @@
-// GET /demo: a page served by Epistle itself that shows the published comments of the `demo`
-// site and a plain HTML form, so a fresh install can be tried without a static site.
+// GET /demo: a page served by Epistle itself for the `demo` site, so a fresh install can be tried
+// without a static site. It is built the way docs/embedding.md tells site owners to build theirs:
+// the thread rendered by the server inside the embed's container, the two-line embed (which takes
+// that markup over), and the plain form for readers without JavaScript. Its own strict
+// Content-Security-Policy (no inline script or style) proves the embed works under one.
 import type { Request, Response } from 'express';
-import { countThread, loadThread, threadRef, type ThreadComment } from '../../domain/comments/read-thread.js';
+import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
 import { DomainError } from '../../domain/errors.js';
 import { translator } from '../../i18n/index.js';
+import { renderThreadHtml } from '../../render/thread-html.js';
 import type { HttpDeps } from '../deps.js';
 import { formLabels, formLimits } from './form-view.js';
 
@@ -21,28 +25,42 @@ export function demoPageHandler(deps: HttpDeps) {
     const ref = await threadRef(deps, site.id, pageUrl);
     const comments = await loadThread(deps, ref);
     const t = translator(site.locale, 'form');
+    const thread = renderThreadHtml(comments, {
+      siteId: site.id,
+      pageUrl: ref.pageUrl,
+      locale: site.locale,
+      version: ref.version,
+      count: countThread(comments),
+    });
     const html = deps.templates.render('pages/demo.html', {
       lang: site.locale,
       title: t('demo_title'),
       intro: t('demo_intro'),
       pending: t('pending'),
-      commentsTitle: t('demo_comments'),
-      countLabel: t('demo_count', { count: countThread(comments) }),
-      noComments: t('demo_no_comments'),
+      site: site.id,
+      pageUrl: ref.pageUrl,
+      thread,
       moderateHint: t('demo_moderate', { command: 'npm run epistle -- comments list --status pending' }),
-      comments: withDateText(comments, new Intl.DateTimeFormat(site.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })),
       action: `/api/sites/${site.id}/comments`,
       values: { url: pageUrl },
       labels: formLabels(site.locale),
       limits: formLimits(site),
     });
     res.setHeader('Cache-Control', 'no-store');
+    // The form may be sent back to any of the demo origins (the 303 after a post goes to the page).
+    const formTargets = ["'self'", ...site.origins].join(' ');
+    res.setHeader(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action ${formTargets}; base-uri 'none'; frame-ancestors 'none'`,
+    );
     res.type('html').send(html);
   };
 }
 
-type Shown = ThreadComment & { dateText: string; replies: Shown[] };
-
-function withDateText(nodes: ThreadComment[], format: Intl.DateTimeFormat): Shown[] {
-  return nodes.map((c) => ({ ...c, dateText: `${format.format(new Date(c.date))} UTC`, replies: withDateText(c.replies, format) }));
+/** GET /demo.css: the demo page's own look (the thread's is /embed.css). */
+export function demoStylesheetHandler(deps: HttpDeps) {
+  return (_req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('css').send(deps.templates.source('pages/demo.css'));
+  };
 }

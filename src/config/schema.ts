@@ -37,12 +37,31 @@ export const siteSchema = z
   })
   .strict();
 
+/** Worst case of one character once a browser sends it: 4 bytes of UTF-8, each written "%XX". */
+export const bytesPerCharacter = 12;
+/** Page URL, title, parent id, field names and separators of a post. */
+export const requestOverheadBytes = 2048;
+
+type SiteLimits = Pick<z.infer<typeof siteSchema>, 'max_body_length' | 'max_author_length' | 'max_email_length' | 'max_website_length'>;
+
+/** The largest request a post to this site can need when every field is at its limit. */
+export function requestBytesNeeded(site: SiteLimits): number {
+  const characters = site.max_body_length + site.max_author_length + site.max_email_length + site.max_website_length;
+  return characters * bytesPerCharacter + requestOverheadBytes;
+}
+
+function maxBodyFor(site: SiteLimits, maxRequestBytes: number): number {
+  const others = requestBytesNeeded({ ...site, max_body_length: 0 });
+  return Math.max(0, Math.floor((maxRequestBytes - others) / bytesPerCharacter));
+}
+
 export const serverSchema = z
   .object({
     listen: listen.default('127.0.0.1:8080'),
     public_url: z.url().optional(),
     trusted_proxies: z.array(z.string().min(1)).default([]),
-    max_request_bytes: z.number().int().min(1024).max(10_000_000).default(65_536),
+    // Fits a comment of the default 10,000 characters in the worst case (see requestBytesNeeded).
+    max_request_bytes: z.number().int().min(1024).max(10_000_000).default(262_144),
     demo_page: z.boolean().default(true),
   })
   .strict();
@@ -107,6 +126,23 @@ export const configSchema = z
         path: ['sites'],
         message: 'no site is declared',
         params: { fix: 'add a table per site, e.g. [sites.blog] with name and origins' },
+      });
+    }
+    for (const [id, site] of Object.entries(config.sites)) {
+      const needed = requestBytesNeeded(site);
+      if (needed <= config.server.max_request_bytes) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['server', 'max_request_bytes'],
+        message:
+          `${config.server.max_request_bytes} bytes cannot carry the longest comment [sites.${id}] accepts: ` +
+          `${site.max_body_length} characters (plus name, email and website) can take ${needed} bytes when each ` +
+          `character is an emoji or CJK (4 bytes in UTF-8, 12 once URL-encoded by a form), and would be refused with 413`,
+        params: {
+          fix:
+            `set [server] max_request_bytes = ${needed} or more, or lower sites.${id}.max_body_length to ` +
+            `${maxBodyFor(site, config.server.max_request_bytes)} or less`,
+        },
       });
     }
     const compat = config.stacosys.site;

@@ -160,7 +160,7 @@ describe('the demo page in Chromium', () => {
       assert.match((await res?.allHeaders())?.['content-security-policy'] ?? '', /script-src 'self'; style-src 'self'/);
       await jsPage.waitForLoadState('load');
       // demo.css applied: the page is laid out as a column.
-      assert.equal(await jsPage.locator('body').evaluate((b) => getComputedStyle(b).maxWidth), '672px');
+      assert.equal(await jsPage.evaluate('getComputedStyle(document.body).maxWidth'), '672px');
       assert.equal(await jsPage.locator('section#epistle-thread[data-epistle-site=demo] > .epistle[data-epistle-version]').count(), 1);
       assert.equal(await jsPage.locator('script[src="/embed.js"][defer]').count(), 1);
       assert.deepEqual(violations, []);

@@ -1,8 +1,7 @@
 // `epistle init`, `epistle migrate`, `epistle config check`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { defaultConfigFile } from '../config/default-file.js';
-import { configFilePath } from '../config/load.js';
+import { configFilePath, defaultConfigText } from '../config/load.js';
 import { migrate } from '../db/migrate.js';
 import { load, fail, type GlobalOptions } from './context.js';
 
@@ -10,7 +9,7 @@ export function init(options: GlobalOptions & { force?: boolean }): void {
   const path = configFilePath(options.config ? { path: options.config } : {});
   if (existsSync(path) && !options.force) fail(`${path} already exists; use --force to overwrite it`);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, defaultConfigFile);
+  writeFileSync(path, defaultConfigText());
   process.stdout.write(`wrote ${path}; edit [sites.*] for your site, then run: epistle config check\n`);
 }
 

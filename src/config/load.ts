@@ -51,7 +51,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
       throw new ConfigError(path, 'no configuration file', 'run `epistle init` (or `npm start`, which writes a demo one)');
     }
     mkdirSync(dirname(path), { recursive: true });
-    created = writeOnce(path, defaultConfigFile);
+    created = writeOnce(path, defaultConfigText(env));
   }
   const table = parseFile(path);
   const overrides = applyEnvOverrides(table, env);
@@ -61,6 +61,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     if (site.templates_dir !== undefined) site.templates_dir = resolve(dirname(path), site.templates_dir);
   }
   return { config, path, created, overrides: overrides.map((o) => o.variable) };
+}
+
+/** The zero-config file, following EPISTLE_SERVER_LISTEN when it is set (its port, its host). */
+export function defaultConfigText(env: NodeJS.ProcessEnv = process.env): string {
+  return defaultConfigFile(env.EPISTLE_SERVER_LISTEN);
 }
 
 /** False when another process wrote the file first (two instances started together): theirs is read. */

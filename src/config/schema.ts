@@ -5,7 +5,8 @@ import { feedsSchema } from './sections/feeds.js';
 import { jobsSchema, retentionSchema } from './sections/jobs.js';
 import { imapSchema, mailSchema, smtpSchema } from './sections/mail.js';
 
-const listen = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/, 'write "host:port", e.g. "127.0.0.1:8080" or "[::1]:8080"');
+export const listenPattern = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
+const listen = z.string().regex(listenPattern, 'write "host:port", e.g. "127.0.0.1:8080" or "[::1]:8080"');
 
 const origin = z.string().refine((value) => {
   try {
@@ -135,9 +136,9 @@ export const configSchema = z
         code: 'custom',
         path: ['server', 'max_request_bytes'],
         message:
-          `${config.server.max_request_bytes} bytes cannot carry the longest comment [sites.${id}] accepts: ` +
-          `${site.max_body_length} characters (plus name, email and website) can take ${needed} bytes when each ` +
-          `character is an emoji or CJK (4 bytes in UTF-8, 12 once URL-encoded by a form), and would be refused with 413`,
+          `${config.server.max_request_bytes} bytes cannot carry the longest comment that [sites.${id}] accepts: ` +
+          `${site.max_body_length} characters (with name, email and website at their limits) take up to ${needed} bytes ` +
+          `in emoji or CJK (4 bytes each in UTF-8, 12 once URL-encoded by a form); such a post would be refused with 413`,
         params: {
           fix:
             `set [server] max_request_bytes = ${needed} or more, or lower sites.${id}.max_body_length to ` +

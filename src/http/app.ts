@@ -3,18 +3,18 @@
 // path (createRequestListener, src/http/fast-read.ts).
 import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { DomainError } from '../domain/errors.js';
 import { siteCors } from './cors.js';
 import type { HttpDeps } from './deps.js';
 import { describeError, errorBody } from './error-mapper.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
 import { withFastCommentReads } from './fast-read.js';
+import { formPostOf, markFormPosts, typedValues } from './form-posts.js';
 import { demoPageHandler, demoStylesheetHandler } from './pages/demo-page.js';
 import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
-import { postCommentHandler, type FormValues } from './routes/post-comment.js';
+import { postCommentHandler } from './routes/post-comment.js';
 import { createThreadReaders, readCommentsHandlers, type ThreadReaders } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
 
@@ -32,6 +32,8 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
   app.set('query parser', 'simple');
 
   app.use(requestLog(deps.logger.child({ component: 'http' })));
+  // Before the body is read, so that a 413 on a form post is answered with a page too.
+  app.use(markFormPosts(deps.options.stacosysSite));
   const limit = deps.options.maxRequestBytes;
   app.use(express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, parameterLimit: 50 }));
@@ -55,7 +57,7 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
     res.locals.siteId = req.params.site; // for the error handler, which sits outside this router
     next();
   });
-  api.use(siteCors(deps.sites));
+  api.use(siteCors(deps.sites, deps.options.publicUrl));
   api.post('/comments', postCommentHandler(deps));
   api.get('/comments', read.comments);
   api.get('/comments.html', read.html);
@@ -80,18 +82,20 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
 function errorHandler(deps: HttpDeps) {
   // Express recognizes error handlers by their four parameters.
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const form = res.locals.form as { siteId: string; values: FormValues } | undefined;
-    const siteId = (res.locals.siteId as string | undefined) ?? form?.siteId;
+    const post = formPostOf(res);
+    const siteId = (res.locals.siteId as string | undefined) ?? post?.siteId;
     const site = siteId ? deps.sites.find(siteId) : undefined;
-    if (form && site && error instanceof DomainError && error.code !== 'site_not_found') {
-      renderFormError(deps, res, site, error, form.values);
-      return;
-    }
-    const payload = describeError(error, requestLocale(req, site));
+    const locale = requestLocale(req, site);
+    const payload = describeError(error, locale);
     if (payload.status >= 500) req.log.error({ err: error }, 'unhandled error');
     else req.log.debug({ code: payload.code, field: payload.field }, 'request refused');
-    if (payload.retryAfterSeconds) res.setHeader('Retry-After', String(payload.retryAfterSeconds));
     if (res.headersSent) return;
+    // A person pressed Send on a page: they get a page, in their site's language, text kept.
+    if (post) {
+      renderFormError(deps, req, res, error, { site, locale, values: typedValues(req, post) });
+      return;
+    }
+    if (payload.retryAfterSeconds) res.setHeader('Retry-After', String(payload.retryAfterSeconds));
     res.status(payload.status).json(errorBody(payload));
   };
 }

@@ -1,6 +1,6 @@
 // POST /api/sites/:site/comments, as JSON (202 + JSON) or as a plain HTML form (303 back to the
-// page, which shows the pending notice at #epistle-pending without JavaScript). A form whose
-// input is refused gets a page with the message and the form refilled, so nothing typed is lost.
+// page, which shows the pending notice at #epistle-pending without JavaScript). A refused form
+// gets a page with the message and the form refilled (src/http/form-posts.ts, the error handler).
 import { randomInt } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { RawCommentInput } from '../../domain/comments/comment-input.js';
@@ -32,7 +32,6 @@ export function postCommentHandler(deps: HttpDeps) {
     }
     const body = readBody(req);
     const siteId = String(req.params.site);
-    if (form) rememberForm(res, siteId, body);
     const result = await submitComment(deps, {
       siteId,
       url: body.url,
@@ -53,11 +52,6 @@ export function postCommentHandler(deps: HttpDeps) {
     const id = result.kind === 'stored' ? result.comment.id : randomInt(1, 2 ** 31);
     res.status(202).json({ id, status: 'pending' });
   };
-}
-
-/** Lets the error handler answer a refused form with the form page instead of JSON. */
-export function rememberForm(res: Response, siteId: string, values: FormValues): void {
-  res.locals.form = { siteId, values };
 }
 
 /** What a refused form is refilled with: the fields a reader types. */

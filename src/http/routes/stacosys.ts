@@ -10,7 +10,7 @@ import { clientIp } from '../client-ip.js';
 import type { HttpDeps } from '../deps.js';
 import { queryString, sendCached } from '../send-json.js';
 import { VersionedCache } from '../versioned-cache.js';
-import { readBody, rememberForm } from './post-comment.js';
+import { readBody } from './post-comment.js';
 
 function flatten(nodes: ThreadComment[]): ThreadComment[] {
   return nodes.flatMap((n) => [n, ...flatten(n.replies)]).sort((a, b) => a.date.localeCompare(b.date));
@@ -27,7 +27,6 @@ export function stacosysRouter(deps: HttpDeps, siteId: string): Router {
 
   router.post('/newcomment', async (req: Request, res: Response) => {
     const body = readBody(req);
-    rememberForm(res, siteId, { url: body.url, author: body.author, email: body.email, website: body.site, body: body.message });
     const result = await submitComment(deps, {
       siteId,
       url: body.url,

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs, from Debian, the real servers the tests run against, when missing:
-# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, and wrk/nginx for the benchmarks.
+# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, Hugo (the example site's build test), and wrk/nginx
+# for the benchmarks.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
 [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v hugo >/dev/null 2>&1 || need+=(hugo)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ "${1:-}" = "--bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)

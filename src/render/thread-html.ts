@@ -87,3 +87,11 @@ export function renderThreadFrame(fragment: string, view: FrameView): string {
     `<base href="${escapeHtml(view.pageUrl)}" target="_top">\n</head>\n<body>\n${fragment}</body>\n</html>\n`
   );
 }
+
+/** The iframe document when there is no thread to show (unknown site, page not on the site): the reason, readable. */
+export function renderFrameError(message: string, locale: Locale): string {
+  return (
+    `<!doctype html>\n<html lang="${locale}">\n<head>\n<meta charset="utf-8">\n<meta name="robots" content="noindex">\n` +
+    `<title>${escapeHtml(message)}</title>\n</head>\n<body>\n<p class="epistle-error" role="alert">${escapeHtml(message)}</p>\n</body>\n</html>\n`
+  );
+}

@@ -190,6 +190,21 @@ describe('GET comments.html?frame=1, for an <iframe>', () => {
     assert.ok(html.includes(fragment), 'the same fragment inside');
   });
 
+  test('an unknown site or a page not on the site: the reason as a page a person can read', async () => {
+    const unknown = await fetch(`${app.url}${htmlPath(page('x'), '&frame=1', 'nope')}`, { headers: { 'accept-language': 'de' } });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers.get('content-type'), 'text/html; charset=utf-8');
+    const text = await unknown.text();
+    assert.match(text, /^<!doctype html>\n<html lang="de">/);
+    assert.ok(
+      decodeEntities(text).includes('<p class="epistle-error" role="alert">Auf diesem Server gibt es keine Website „nope“.</p>'),
+      text,
+    );
+    const foreign = await getHtml('https://evil.example/<b>', '&frame=1');
+    assert.equal(foreign.status, 422);
+    assert.ok((await foreign.text()).includes('This page does not belong to the site.'));
+  });
+
   test('with [server] public_url, the stylesheet is linked there', async () => {
     const other = await startTestApp((table) => (table.server.public_url = 'https://comments.example.com/'));
     try {

@@ -8,10 +8,13 @@
 import type { Request, Response } from 'express';
 import { countComments } from '../../domain/comments/count-comments.js';
 import { countThread, loadThread, threadRef } from '../../domain/comments/read-thread.js';
+import { DomainError } from '../../domain/errors.js';
 import type { Locale } from '../../domain/types.js';
 import { locales } from '../../i18n/index.js';
-import { renderThreadFrame, renderThreadHtml, threadHeading } from '../../render/thread-html.js';
+import { renderFrameError, renderThreadFrame, renderThreadHtml, threadHeading } from '../../render/thread-html.js';
 import type { HttpDeps } from '../deps.js';
+import { describeError } from '../error-mapper.js';
+import { requestLocale } from '../locale.js';
 import { queryList, queryString, sendCached } from '../send-json.js';
 import { VersionedCache, type Cached } from '../versioned-cache.js';
 import { baseUrl } from './feeds.js';
@@ -97,9 +100,21 @@ export function readCommentsHandlers(deps: HttpDeps, readers: ThreadReaders = cr
       ...((locales as string[]).includes(lang) ? { lang: lang as Locale } : {}),
       ...(frame ? { frameBase: baseUrl(req, deps.options.publicUrl) } : {}),
     };
-    const entry = await readers.html(String(req.params.site), queryString(req.query.url), view);
-    const site = deps.sites.get(String(req.params.site));
+    const siteId = String(req.params.site);
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    let entry: Cached;
+    try {
+      entry = await readers.html(siteId, queryString(req.query.url), view);
+    } catch (error) {
+      // In an iframe a person reads the answer: the reason as a page, not the API's JSON.
+      if (!frame || !(error instanceof DomainError)) throw error;
+      const locale = requestLocale(req, deps.sites.find(siteId));
+      const payload = describeError(error, locale);
+      res.setHeader('Content-Security-Policy', "default-src 'none'");
+      res.status(payload.status).type('html').send(renderFrameError(payload.message, locale));
+      return;
+    }
+    const site = deps.sites.get(siteId);
     // Readers' text is escaped, and nothing in the thread runs; the policy says so to the browser
     // too. Only the site's own pages may frame it.
     const styles = frame ? ` style-src ${view.frameBase};` : '';

@@ -205,11 +205,13 @@ describe('GET comments.html?frame=1, for an <iframe>', () => {
     assert.ok((await foreign.text()).includes('This page does not belong to the site.'));
   });
 
-  test('with [server] public_url, the stylesheet is linked there', async () => {
-    const other = await startTestApp((table) => (table.server.public_url = 'https://comments.example.com/'));
+  test('with [server] public_url, the stylesheet is linked there, allowed by origin', async () => {
+    const other = await startTestApp((table) => (table.server.public_url = 'https://example.com/comments/'));
     try {
-      const html = await (await fetch(`${other.url}${htmlPath(page('x'), '&frame=1')}`)).text();
-      assert.ok(html.includes('<link rel="stylesheet" href="https://comments.example.com/embed.css">'));
+      const res = await fetch(`${other.url}${htmlPath(page('x'), '&frame=1')}`);
+      assert.match(res.headers.get('content-security-policy') ?? '', /style-src https:\/\/example\.com;/);
+      const html = await res.text();
+      assert.ok(html.includes('<link rel="stylesheet" href="https://example.com/comments/embed.css">'));
     } finally {
       await other.stop();
     }

@@ -117,7 +117,8 @@ export function readCommentsHandlers(deps: HttpDeps, readers: ThreadReaders = cr
     const site = deps.sites.get(siteId);
     // Readers' text is escaped, and nothing in the thread runs; the policy says so to the browser
     // too. Only the site's own pages may frame it.
-    const styles = frame ? ` style-src ${view.frameBase};` : '';
+    // By origin: a source with a path (Epistle under /comments/) would match that one path only.
+    const styles = view.frameBase ? ` style-src ${new URL(view.frameBase).origin};` : '';
     res.setHeader('Content-Security-Policy', `default-src 'none';${styles} frame-ancestors ${site.origins.join(' ')}`);
     sendCached(req, res, entry, htmlType);
   }

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { DomainError } from '../domain/errors.js';
 import { siteCors } from './cors.js';
 import type { HttpDeps } from './deps.js';
+import { embedAssetPath, embedAssetsHandler } from './embed-assets.js';
 import { describeError, errorBody } from './error-mapper.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
@@ -15,6 +16,7 @@ import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
 import { postCommentHandler, type FormValues } from './routes/post-comment.js';
+import { embedStringsHandler } from './routes/embed-strings.js';
 import { createCommentsReader, readCommentsHandlers, type CommentsReader } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
 
@@ -35,6 +37,8 @@ export function createApp(deps: HttpDeps, reader: CommentsReader = createComment
   const limit = deps.options.maxRequestBytes;
   app.use(express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, parameterLimit: 50 }));
+
+  app.get(embedAssetPath, embedAssetsHandler(deps.logger.child({ component: 'embed' })));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -59,6 +63,7 @@ export function createApp(deps: HttpDeps, reader: CommentsReader = createComment
   api.post('/comments', postCommentHandler(deps));
   api.get('/comments', read.comments);
   api.get('/counts', read.counts);
+  api.get('/strings', embedStringsHandler(deps));
   const feed = feedHandler(deps);
   api.get('/feed.rss', feed('rss'));
   api.get('/feed.atom', feed('atom'));

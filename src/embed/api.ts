@@ -31,21 +31,21 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-export function api(origin: string, site: string) {
-  const base = `${origin}/api/sites/${encodeURIComponent(site)}/`;
+export function api(base: string, site: string) {
+  const root = `${base}api/sites/${encodeURIComponent(site)}/`;
   const query = (urls: string[]) => urls.map((u) => `url=${encodeURIComponent(u)}`).join('&');
   return {
     /** The site's language (or `lang`) and its strings; asked once per page. */
     strings(lang = ''): Promise<Strings> {
-      const url = `${base}strings${lang && `?lang=${encodeURIComponent(lang)}`}`;
+      const url = `${root}strings${lang && `?lang=${encodeURIComponent(lang)}`}`;
       let pending = strings.get(url);
       if (!pending) strings.set(url, (pending = json<Strings>(url)));
       return pending;
     },
-    thread: (url: string) => json<Thread>(`${base}comments?${query([url])}`),
-    counts: (urls: string[]) => json<{ counts: Record<string, number> }>(`${base}counts?${query(urls)}`),
+    thread: (url: string) => json<Thread>(`${root}comments?${query([url])}`),
+    counts: (urls: string[]) => json<{ counts: Record<string, number> }>(`${root}counts?${query(urls)}`),
     async post(fields: Record<string, string | number | null>): Promise<PostAnswer> {
-      const response = await fetch(`${base}comments`, {
+      const response = await fetch(`${root}comments`, {
         ...options,
         method: 'POST',
         headers: { 'content-type': 'application/json' },

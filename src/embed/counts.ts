@@ -4,7 +4,7 @@ import { api } from './api';
 import { all } from './dom';
 import { plural } from './strings';
 
-export async function fillCounts(origin: string, defaultSite: string | undefined): Promise<void> {
+export async function fillCounts(base: string, defaultSite: string | undefined): Promise<void> {
   const bySite = new Map<string, Map<string, HTMLElement[]>>();
   for (const element of all<HTMLElement>(document, '[data-epistle-count]:not(.epistle)')) {
     const site = element.closest<HTMLElement>('[data-epistle-site]')?.dataset.epistleSite ?? defaultSite;
@@ -17,7 +17,7 @@ export async function fillCounts(origin: string, defaultSite: string | undefined
   }
   await Promise.all(
     [...bySite].map(async ([site, pages]) => {
-      const server = api(origin, site);
+      const server = api(base, site);
       const [s, { counts }] = await Promise.all([server.strings(), server.counts([...pages.keys()])]);
       for (const [url, elements] of pages) for (const element of elements) element.textContent = plural(s, 'count', counts[url] ?? 0);
     }),

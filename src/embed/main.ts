@@ -1,5 +1,6 @@
 // embed.js: `<section id="epistle-thread" data-epistle-site="blog"></section>` plus this script.
-// The server it talks to is the one it was loaded from; it asks nothing of anyone else.
+// The server it talks to is the one it was loaded from (its folder, so that Epistle may live
+// under a path behind a proxy); it asks nothing of anyone else.
 import { api } from './api';
 import { fillCounts, pageAddress } from './counts';
 import { enhanceThread } from './enhance';
@@ -9,39 +10,39 @@ import { t } from './strings';
 
 function start(script: HTMLScriptElement | null): void {
   if (!script) return;
-  const origin = new URL(script.src).origin;
+  const base = new URL('./', script.src).href;
   const siteOfScript = script.dataset.epistleSite;
-  fillCounts(origin, siteOfScript).catch(() => undefined);
+  fillCounts(base, siteOfScript).catch(() => undefined);
 
   const container = document.getElementById('epistle-thread');
   if (!container) return;
   document.head.append(
-    h('link', { rel: 'stylesheet', href: `${origin}/${EPISTLE_CSS.file}`, integrity: EPISTLE_CSS.integrity, crossorigin: 'anonymous' }),
+    h('link', { rel: 'stylesheet', href: base + EPISTLE_CSS.file, integrity: EPISTLE_CSS.integrity, crossorigin: 'anonymous' }),
   );
   // Comments are fetched only when the reader comes near them.
   if (!('IntersectionObserver' in window)) {
-    void loadThread(container, origin, siteOfScript);
+    void loadThread(container, base, siteOfScript);
     return;
   }
   const observer = new IntersectionObserver(
     (entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       observer.disconnect();
-      void loadThread(container, origin, siteOfScript);
+      void loadThread(container, base, siteOfScript);
     },
     { rootMargin: '600px 0px' },
   );
   observer.observe(container);
 }
 
-async function loadThread(container: HTMLElement, origin: string, siteOfScript: string | undefined): Promise<void> {
+async function loadThread(container: HTMLElement, base: string, siteOfScript: string | undefined): Promise<void> {
   const options = container.dataset;
   const site = options.epistleSite ?? siteOfScript;
   if (!site) return;
   const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]')?.href;
   const pageUrl = options.epistleUrl ?? pageAddress(new URL(canonical ?? location.href));
   const baked = container.querySelector<HTMLElement>('.epistle[data-epistle-version]');
-  const server = api(origin, site);
+  const server = api(base, site);
   const lang = options.epistleLang ?? baked?.lang;
   const ctx = { api: server, pageUrl, title: options.epistleTitle ?? document.title };
   try {

@@ -1,7 +1,6 @@
 // What the embed's browser tests share: a blog on its own origin (a tiny static server on another
 // port than Epistle), an Epistle whose sites list that origin, comments seeded through the real
 // use cases, and pages opened in Chromium with every console error, page error and request kept.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +9,7 @@ import { PrismaInboundStore } from '../../src/db/inbound-store.js';
 import { answerComment } from '../../src/domain/comments/answer-comment.js';
 import { moderateComment } from '../../src/domain/comments/moderate-comment.js';
 import { postJson, startTestApp, type TestApp } from './app.js';
+import { buildEmbed } from './embed-build.js';
 import { launchChromium } from './browser.js';
 
 // The init script below runs in the browser; this Node program has no DOM typings.
@@ -17,11 +17,6 @@ declare const document: any;
 
 export const strings = (lng: string, ns: 'embed' | 'form' | 'errors') =>
   JSON.parse(readFileSync(new URL(`../../locales/${lng}/${ns}.json`, import.meta.url), 'utf8'));
-
-/** Builds dist/embed/ as `npm run build` does, so that the server under test serves this code. */
-export function buildEmbed(): void {
-  execFileSync(process.execPath, [new URL('../../scripts/build-embed.mjs', import.meta.url).pathname], { stdio: 'ignore' });
-}
 
 export interface BlogPage {
   status?: number;

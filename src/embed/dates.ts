@@ -1,4 +1,4 @@
-// "3 days ago" in the text, the full date in the reader's time zone as its tooltip; the
+// "3 days ago" as the text, the full date in the reader's time zone as its tooltip; the
 // datetime attribute (UTC, from the server) stays the source.
 const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 31_536_000],
@@ -9,16 +9,20 @@ const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ];
 
-export function relativeDates(lang: string): (time: HTMLTimeElement) => void {
+export interface DateText {
+  text: string;
+  title: string;
+}
+
+export function relativeDates(lang: string): (iso: string) => DateText | null {
   const relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const absolute = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' });
   const now = Date.now();
-  return (time) => {
-    const date = new Date(time.dateTime);
-    if (Number.isNaN(date.getTime())) return;
+  return (iso) => {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return null;
     const seconds = (date.getTime() - now) / 1000;
     const [unit, size] = units.find(([, s]) => Math.abs(seconds) >= s) ?? ['second', 1];
-    time.title = absolute.format(date);
-    time.textContent = relative.format(Math.round(seconds / size), unit);
+    return { text: relative.format(Math.round(seconds / size), unit), title: absolute.format(date) };
   };
 }

@@ -1,10 +1,12 @@
-// What the embed adds to thread markup, whether it rendered it or found it baked into the page:
-// relative dates, a Reply button in each comment, the comment form after the thread.
+// What the embed adds to thread markup. A thread it rendered itself already has its relative
+// dates and Reply buttons (render-thread.ts); one baked into the page at build time gets them
+// here. Both then get the comment form and one click listener for every Reply button.
 import type { Api } from './api';
 import { createCommentForm } from './comment-form';
-import { relativeDates } from './dates';
-import { all, h } from './dom';
-import { t, type Strings } from './strings';
+import type { DateText } from './dates';
+import { all } from './dom';
+import { actionsHtml } from './render-thread';
+import type { Strings } from './strings';
 
 export interface EnhanceContext {
   api: Api;
@@ -15,26 +17,21 @@ export interface EnhanceContext {
 
 let forms = 0;
 
-export function enhanceThread(root: HTMLElement, ctx: EnhanceContext): void {
-  const { s } = ctx;
-  all<HTMLTimeElement>(root, '.epistle-date time').forEach(relativeDates(s.lang));
-  const reply = t(s, 'reply');
-  for (const card of all(root, '.epistle-card')) {
-    const author = card.querySelector('.epistle-author')?.textContent ?? '';
-    card.append(
-      h(
-        'footer',
-        { class: 'epistle-actions' },
-        h(
-          'button',
-          { type: 'button', class: 'epistle-reply-button', 'aria-expanded': 'false', 'aria-label': t(s, 'reply_to', { author }) },
-          reply,
-        ),
-      ),
-    );
+/** Relative dates and Reply buttons for markup the server wrote. */
+export function takeOver(root: HTMLElement, s: Strings, dates: (iso: string) => DateText | null): void {
+  for (const time of all<HTMLTimeElement>(root, '.epistle-date time')) {
+    const date = dates(time.dateTime);
+    if (!date) continue;
+    time.textContent = date.text;
+    time.title = date.title;
   }
+  for (const card of all(root, '.epistle-card')) {
+    card.insertAdjacentHTML('beforeend', actionsHtml(s, card.querySelector('.epistle-author')?.textContent ?? ''));
+  }
+}
+
+export function attachForm(root: HTMLElement, ctx: EnhanceContext): void {
   const form = createCommentForm({ ...ctx, uid: `epistle-form-${++forms}` }, root);
-  // One listener for every Reply button, however long the thread.
   root.addEventListener('click', (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('.epistle-reply-button');
     const comment = button?.closest<HTMLElement>('.epistle-comment');

@@ -3,7 +3,8 @@
 // under a path behind a proxy); it asks nothing of anyone else.
 import { api } from './api';
 import { fillCounts, pageAddress } from './counts';
-import { enhanceThread } from './enhance';
+import { relativeDates } from './dates';
+import { attachForm, takeOver } from './enhance';
 import { h } from './dom';
 import { renderThread } from './render-thread';
 import { t } from './strings';
@@ -47,12 +48,14 @@ async function loadThread(container: HTMLElement, base: string, siteOfScript: st
   const ctx = { api: server, pageUrl, title: options.epistleTitle ?? document.title };
   try {
     if (baked) {
-      enhanceThread(baked, { ...ctx, s: await server.strings(lang) });
+      const s = await server.strings(lang);
+      takeOver(baked, s, relativeDates(s.lang));
+      attachForm(baked, { ...ctx, s });
       return;
     }
     const [s, thread] = await Promise.all([server.strings(lang), server.thread(pageUrl)]);
-    const root = renderThread(thread, s, site);
-    enhanceThread(root, { ...ctx, s });
+    const root = renderThread(thread, s, site, relativeDates(s.lang));
+    attachForm(root, { ...ctx, s });
     container.replaceChildren(root);
   } catch {
     const s = await server.strings(lang).catch(() => null);

@@ -1,45 +1,45 @@
-// The thread as docs/thread-markup.md draws it, the same markup as the server's comments.html,
-// so that everything after this step works the same on baked-in markup.
+// The thread as docs/thread-markup.md draws it (the markup of the server's comments.html), with
+// what the embed adds already in: relative dates and Reply buttons. Built as one HTML string and
+// parsed once, which costs the browser about what the server fragment would (bench/README.md);
+// every text from a reader goes through escapeHtml, the comment body is the server's stored,
+// sanitized HTML.
 import type { Thread, ThreadComment } from './api';
-import { h } from './dom';
+import type { DateText } from './dates';
 import { heading, t, type Strings } from './strings';
 
-export function renderThread(thread: Thread, s: Strings, site: string): HTMLDivElement {
-  const list = h('ol', { class: 'epistle-thread' });
-  list.append(...thread.comments.map((c) => renderComment(c, s)));
-  return h(
-    'div',
-    { class: 'epistle', lang: s.lang, 'data-epistle-site': site, 'data-epistle-url': thread.url, 'data-epistle-count': thread.count },
-    h('h2', { class: 'epistle-heading' }, heading(s, thread.count)),
-    list,
-  );
+const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+
+/** The footer the embed adds to each comment's card (baked-in cards get it too). */
+export function actionsHtml(s: Strings, author: string): string {
+  return `<footer class="epistle-actions"><button type="button" class="epistle-reply-button" aria-expanded="false" aria-label="${escapeHtml(
+    t(s, 'reply_to', { author }),
+  )}">${escapeHtml(t(s, 'reply'))}</button></footer>`;
 }
 
-function renderComment(c: ThreadComment, s: Strings): HTMLLIElement {
-  const id = `epistle-comment-${c.id}`;
-  const body = h('div', { class: 'epistle-body' });
-  // Rendered from Markdown by the server at approval, with raw HTML disabled.
-  body.innerHTML = c.html;
-  const author = c.website
-    ? h('a', { class: 'epistle-author', href: c.website, rel: 'nofollow ugc noopener' }, c.author)
-    : h('span', { class: 'epistle-author' }, c.author);
-  const replies = c.replies.length > 0 && h('ol', { class: 'epistle-replies' });
-  if (replies) replies.append(...c.replies.map((r) => renderComment(r, s)));
-  return h(
-    'li',
-    { class: c.byOwner ? 'epistle-comment epistle-by-owner' : 'epistle-comment', id, 'data-epistle-id': c.id },
-    h(
-      'article',
-      { class: 'epistle-card' },
-      h(
-        'header',
-        { class: 'epistle-meta' },
-        author,
-        c.byOwner && h('span', { class: 'epistle-owner-badge' }, t(s, 'owner')),
-        h('a', { class: 'epistle-date', href: `#${id}` }, h('time', { datetime: c.date }, c.date)),
-      ),
-      body,
-    ),
-    replies,
-  );
+export function renderThread(thread: Thread, s: Strings, site: string, dates: (iso: string) => DateText | null): HTMLElement {
+  const owner = escapeHtml(t(s, 'owner'));
+  const comment = (c: ThreadComment): string => {
+    const id = `epistle-comment-${c.id}`;
+    const author = escapeHtml(c.author);
+    const date = dates(c.date);
+    return (
+      `<li class="epistle-comment${c.byOwner ? ' epistle-by-owner' : ''}" id="${id}" data-epistle-id="${c.id}"><article class="epistle-card">` +
+      `<header class="epistle-meta">${
+        c.website
+          ? `<a class="epistle-author" href="${escapeHtml(c.website)}" rel="nofollow ugc noopener">${author}</a>`
+          : `<span class="epistle-author">${author}</span>`
+      }${c.byOwner ? `<span class="epistle-owner-badge">${owner}</span>` : ''}<a class="epistle-date" href="#${id}"><time datetime="${escapeHtml(
+        c.date,
+      )}"${date ? ` title="${escapeHtml(date.title)}">${escapeHtml(date.text)}` : `>${escapeHtml(c.date)}`}</time></a></header>` +
+      `<div class="epistle-body">${c.html}</div>${actionsHtml(s, c.author)}</article>` +
+      (c.replies.length ? `<ol class="epistle-replies">${c.replies.map(comment).join('')}</ol>` : '') +
+      '</li>'
+    );
+  };
+  const template = document.createElement('template');
+  template.innerHTML =
+    `<div class="epistle" lang="${escapeHtml(s.lang)}" data-epistle-site="${escapeHtml(site)}" data-epistle-url="${escapeHtml(thread.url)}" data-epistle-count="${thread.count}">` +
+    `<h2 class="epistle-heading">${escapeHtml(heading(s, thread.count))}</h2><ol class="epistle-thread">${thread.comments.map(comment).join('')}</ol></div>`;
+  return template.content.firstElementChild as HTMLElement;
 }

@@ -37,9 +37,12 @@ export function renderThread(thread: Thread, s: Strings, site: string, dates: (i
       '</li>'
     );
   };
-  const template = document.createElement('template');
-  template.innerHTML =
+  const html =
     `<div class="epistle" lang="${escapeHtml(s.lang)}" data-epistle-site="${escapeHtml(site)}" data-epistle-url="${escapeHtml(thread.url)}" data-epistle-count="${thread.count}">` +
     `<h2 class="epistle-heading">${escapeHtml(heading(s, thread.count))}</h2><ol class="epistle-thread">${thread.comments.map(comment).join('')}</ol></div>`;
-  return template.content.firstElementChild as HTMLElement;
+  // Parsed in a plain element of this document: a <template>'s inert document parsed this
+  // thread about half as fast in Chromium.
+  const box = document.createElement('div');
+  box.innerHTML = html;
+  return box.firstElementChild as HTMLElement;
 }

@@ -43,6 +43,12 @@ config
   .description('validate the configuration and print a summary')
   .action(run(async () => (await import('./cli/setup.js')).checkConfig(globals())));
 
+program
+  .command('embed')
+  .description("print the HTML snippet that shows a site's comments on its pages (versioned script with integrity)")
+  .option('--site <id>', 'the site (default: the only one)')
+  .action(run(async (o: { site?: string }) => (await import('./cli/embed.js')).printEmbedSnippet({ ...globals(), ...o })));
+
 const comments = program.command('comments').description('list and moderate comments by hand');
 comments
   .command('list')

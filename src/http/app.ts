@@ -5,6 +5,7 @@ import type { RequestListener } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { siteCors } from './cors.js';
 import type { HttpDeps } from './deps.js';
+import { embedAssetPath, embedAssetsHandler } from './embed-assets.js';
 import { describeError, errorBody } from './error-mapper.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
@@ -15,6 +16,7 @@ import { renderFormError } from './pages/form-error-page.js';
 import { requestLog } from './request-log.js';
 import { feedHandler } from './routes/feeds.js';
 import { postCommentHandler } from './routes/post-comment.js';
+import { embedStringsHandler } from './routes/embed-strings.js';
 import { createThreadReaders, readCommentsHandlers, type ThreadReaders } from './routes/read-comments.js';
 import { stacosysRouter } from './routes/stacosys.js';
 
@@ -37,6 +39,8 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
   const limit = deps.options.maxRequestBytes;
   app.use(express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ limit, extended: false, parameterLimit: 50 }));
+
+  app.get(embedAssetPath, embedAssetsHandler(deps.logger.child({ component: 'embed' })));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -62,6 +66,7 @@ export function createApp(deps: HttpDeps, readers: ThreadReaders = createThreadR
   api.get('/comments', read.comments);
   api.get('/comments.html', read.html);
   api.get('/counts', read.counts);
+  api.get('/strings', embedStringsHandler(deps));
   const feed = feedHandler(deps);
   api.get('/feed.rss', feed('rss'));
   api.get('/feed.atom', feed('atom'));

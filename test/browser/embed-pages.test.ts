@@ -230,6 +230,44 @@ describe('the embed on index, strict-CSP, baked and translated pages', () => {
     });
   }
 
+  test('page styles do not reach into the thread, its styles do not reach out; the canonical link names the page', async () => {
+    const hostile = `<link rel="canonical" href="${postUrl}"><style>
+      button { background: rgb(255, 0, 0); border: 5px dotted rgb(0, 255, 0); }
+      li { list-style: square; margin: 40px; }
+      p, label { text-transform: uppercase; }
+      body { font-family: serif; color: rgb(40, 40, 90); }
+    </style>`;
+    world.blog.pages.set('/styled/', {
+      body: snippetPage(epistle, 'blog', {
+        head: hostile,
+        before: '<button id="page-button">Page button</button><ul><li id="page-li">x</li></ul>',
+      }),
+    });
+    const w = await openPage(world.browser);
+    // A query string the canonical link does not have: the thread is still /post/'s.
+    await w.page.goto(`${world.blog.origin}/styled/?utm_source=x`);
+    await w.page.locator(`#epistle-comment-${ids.bob}`).waitFor();
+    const style = (selector: string, ...props: string[]) =>
+      w.page
+        .locator(selector)
+        .first()
+        .evaluate((e, ps) => ps.map((p) => getComputedStyle(e).getPropertyValue(p)), props);
+    // In: the reply button has the embed's look, not the page's red dotted buttons.
+    const [bg, borderStyle] = await style('.epistle-reply-button', 'background-color', 'border-top-style');
+    assert.notEqual(bg, 'rgb(255, 0, 0)');
+    assert.notEqual(borderStyle, 'dotted');
+    assert.deepEqual(await style('.epistle-comment', 'list-style-type', 'margin-top'), ['none', '0px']);
+    assert.equal((await style('.epistle-form label', 'text-transform'))[0], 'none');
+    // What the thread does take from the page: font and color.
+    assert.deepEqual(await style('.epistle-body', 'font-family', 'color'), ['serif', 'rgb(40, 40, 90)']);
+    // Out: the page's own elements keep the page's styles.
+    assert.deepEqual(await style('#page-button', 'background-color', 'border-top-style'), ['rgb(255, 0, 0)', 'dotted']);
+    assert.deepEqual(await style('#page-li', 'list-style-type', 'margin-top'), ['square', '40px']);
+    await w.page.screenshot({ path: screenshotPath('embed-hostile-page'), fullPage: true });
+    assert.deepEqual(w.problems, []);
+    await w.close();
+  });
+
   test('data-epistle-lang picks the language over the site default', async () => {
     world.blog.pages.set('/de-on-en/', {
       body: snippetPage(epistle, 'blog').replace(

@@ -52,7 +52,9 @@ export async function answerComment(
     token: newModerationToken(),
     byOwner: true,
     approved: { html: deps.renderer.render(input.text), at },
+    rebuild: deps.rebuilds?.forChange(comment.siteId, 'answered') ?? null,
   });
+  deps.rebuilds?.recorded();
   deps.logger.info({ site: site.id, commentId: comment.id, answerId: answer.id, by: input.by }, 'owner answer published');
   return { kind: 'answered', comment, answer };
 }

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { PrismaInboundStore } from '../../src/db/inbound-store.js';
 import { PrismaRebuildQueue } from '../../src/db/rebuild-queue.js';
+import { answerComment } from '../../src/domain/comments/answer-comment.js';
 import { moderateComment } from '../../src/domain/comments/moderate-comment.js';
 import type { RetryPolicy } from '../../src/domain/rebuilds/policy.js';
 import { newModerationToken } from '../../src/domain/tokens.js';
@@ -177,6 +179,8 @@ describe('rebuild hooks', () => {
       assert.ok(Date.now() - last < 900, 'an approval came within the debounce window of the previous one');
       last = Date.now();
     }
+    const due = await row('debounce');
+    assert.ok(due.dueAt && due.dueAt.getTime() >= last + 900, 'the request is in the database, due a debounce after the last change');
     await sleep(500);
     assert.equal(hook.of('debounce').length, 0, 'no build while changes are still coming');
     await waitFor('the build hook POST', () => hook.of('debounce').length > 0);
@@ -201,6 +205,21 @@ describe('rebuild hooks', () => {
     await moderateComment(app.services, { commentId: shown, decision: 'spam', force: true, by: 'test' });
     await waitFor('the build for the unpublishing', () => hook.of('debounce').length === 3);
     assert.equal(JSON.parse(hook.of('debounce')[2]!.body).reason, 'unpublished');
+  });
+
+  test("an owner's answer is published with a rebuild request of its own", async () => {
+    const id = await pending('debounce');
+    await approve(id);
+    const before = hook.of('debounce').length;
+    await waitFor('the approval build', () => hook.of('debounce').length === before + 1);
+    await sleep(300);
+    const outcome = await answerComment(
+      { ...app.services, answers: new PrismaInboundStore(app.services.database.prisma) },
+      { commentId: id, text: 'Thanks!', by: 'owner@example.test' },
+    );
+    assert.equal(outcome.kind, 'answered');
+    await waitFor('the answer build', () => hook.of('debounce').length === before + 2);
+    assert.equal(JSON.parse(hook.of('debounce').at(-1)!.body).reason, 'answered');
   });
 
   test('a change during a running build leads to exactly one more build, after it', async () => {
@@ -302,6 +321,28 @@ describe('rebuild hooks', () => {
     } finally {
       await other.stop();
       await eager.stop();
+      if (second !== app.services.database) await second.close();
+    }
+  });
+
+  test('of two instances claiming the same due build at the same moment, one gets it', async () => {
+    const second: Database = testProvider === 'postgresql' ? await openDatabase(app.db.url) : app.services.database;
+    try {
+      // Both read the row before either writes (on SQLite the shared connection interleaves them so).
+      const queues = [new PrismaRebuildQueue(app.services.database.prisma), new PrismaRebuildQueue(second.prisma)];
+      const sites = [{ siteId: 'quiet', leaseMs: 10_000 }];
+      for (let round = 0; round < 5; round++) {
+        await app.services.rebuildQueue.request(
+          { siteId: 'quiet', reason: 'manual', debounce: { debounceMs: 0, maxWaitMs: 0 } },
+          new Date(),
+          { manual: true },
+        );
+        const now = new Date(Date.now() + 10);
+        const claims = (await Promise.all(queues.map((q) => q.claimDue(now, sites)))).flat();
+        assert.equal(claims.length, 1, `round ${round}`);
+        assert.equal(await queues[0]!.complete(claims[0]!, { kind: 'succeeded' }, new Date(), retry), 'succeeded');
+      }
+    } finally {
       if (second !== app.services.database) await second.close();
     }
   });

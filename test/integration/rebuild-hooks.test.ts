@@ -119,6 +119,7 @@ before(async () => {
       rebuild_debounce_seconds: 0,
       rebuild_timeout_seconds: 1,
     });
+    table.sites.stopme = site({ rebuild_command: [slowScript, join(dir, 'stopme.txt')], rebuild_debounce_seconds: 0 });
     table.sites.quiet = site({});
   });
   worker = startWorker(app.services.rebuildQueue, [...hookSites, 'cmd', 'slow']);
@@ -174,13 +175,18 @@ describe('rebuild hooks', () => {
     for (let i = 0; i < 10; i++) ids.push(await pending('debounce'));
     // Each approval comes within the window of the one before (the debounce is trailing).
     let last = Date.now();
+    let lastStarted = last;
     for (const id of ids) {
+      lastStarted = Date.now();
       await approve(id);
       assert.ok(Date.now() - last < 900, 'an approval came within the debounce window of the previous one');
       last = Date.now();
     }
     const due = await row('debounce');
-    assert.ok(due.dueAt && due.dueAt.getTime() >= last + 900, 'the request is in the database, due a debounce after the last change');
+    assert.ok(
+      due.dueAt && due.dueAt.getTime() >= lastStarted + 990,
+      'the request is in the database, due a debounce after the last change',
+    );
     await sleep(500);
     assert.equal(hook.of('debounce').length, 0, 'no build while changes are still coming');
     await waitFor('the build hook POST', () => hook.of('debounce').length > 0);
@@ -312,10 +318,11 @@ describe('rebuild hooks', () => {
     const eager = startWorker(new PrismaRebuildQueue(app.services.database.prisma), ['shared'], 20);
     hook.behaviour.set('shared', (_call, res) => setTimeout(() => res.writeHead(200).end(), 200));
     try {
-      for (let round = 1; round <= 3; round++) {
-        for (let i = 0; i < 3; i++) await approve(await pending('shared'));
+      // One approval per round: one request, which three workers polling every 20 ms all see due.
+      for (let round = 1; round <= 4; round++) {
+        await approve(await pending('shared'));
         await waitFor(`build ${round}`, () => hook.of('shared').length >= round);
-        await sleep(1600);
+        await sleep(1200);
         assert.equal(hook.of('shared').length, round, `round ${round}: one POST for three workers`);
       }
     } finally {
@@ -398,6 +405,29 @@ describe('rebuild commands', () => {
       }
     };
     await waitFor('both processes to be gone', () => !alive(shell!) && !alive(sleeper!), 3000);
+  });
+});
+
+describe('shutdown', () => {
+  test('stopping the worker stops the build in progress and leaves it due again, for the next start', async () => {
+    const own = startWorker(app.services.rebuildQueue, ['stopme']);
+    try {
+      await approve(await pending('stopme'));
+      const pids = join(dir, 'stopme.txt');
+      await waitFor('the build to start', () => existsSync(pids) && readFileSync(pids, 'utf8').includes(' '));
+      const started = Date.now();
+      await own.stop();
+      assert.ok(Date.now() - started < 7000, 'the stop waited for SIGTERM (and at worst SIGKILL), not for the build');
+      const [shell] = readFileSync(pids, 'utf8').trim().split(' ').map(Number);
+      assert.throws(() => process.kill(shell!, 0), 'the build process is gone');
+      const state = await row('stopme');
+      assert.equal(state.lastOutcome, 'interrupted');
+      assert.equal(state.leasedUntil, null);
+      assert.equal(state.attempts, 0, 'an interruption is not a failure of the build');
+      assert.ok(state.dueAt && state.dueAt.getTime() <= Date.now(), 'due at once');
+    } finally {
+      await own.stop();
+    }
   });
 });
 

@@ -7,7 +7,7 @@
 import type { Clock } from '../domain/ports.js';
 import { defaultRebuildRetry, type RetryPolicy } from '../domain/rebuilds/policy.js';
 import type { RebuildQueue, RebuildRunner } from '../domain/rebuilds/ports.js';
-import { claimDueRebuilds, runClaimedRebuild, type RunRebuildsDeps } from '../domain/rebuilds/run-due-rebuilds.js';
+import { claimDueRebuilds, runClaimedRebuild } from '../domain/rebuilds/run-due-rebuilds.js';
 import type { Logger } from '../log.js';
 
 export interface RebuildWorkerDeps {
@@ -36,14 +36,11 @@ export class RebuildWorker {
   private unsubscribe: (() => void) | undefined;
   private readonly building = new Map<string, Promise<unknown>>();
   private abort = new AbortController();
-  private readonly useCaseDeps: RunRebuildsDeps;
 
   constructor(
     private readonly deps: RebuildWorkerDeps,
     private readonly options: RebuildWorkerOptions,
-  ) {
-    this.useCaseDeps = { ...deps, logger: deps.logger };
-  }
+  ) {}
 
   get siteIds(): string[] {
     return this.options.sites.map((s) => s.siteId);
@@ -92,8 +89,8 @@ export class RebuildWorker {
   private async claimAndStart(): Promise<void> {
     const idle = this.options.sites.filter((s) => !this.building.has(s.siteId));
     const options = { sites: idle, retry: this.options.retry, signal: this.abort.signal };
-    for (const claim of await claimDueRebuilds(this.useCaseDeps, options)) {
-      const build = runClaimedRebuild(this.useCaseDeps, options, claim).finally(() => {
+    for (const claim of await claimDueRebuilds(this.deps, options)) {
+      const build = runClaimedRebuild(this.deps, options, claim).finally(() => {
         this.building.delete(claim.siteId);
         // Its outcome may have scheduled a retry, or a change during it the next build.
         this.wake();

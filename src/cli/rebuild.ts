@@ -37,9 +37,10 @@ export async function rebuild(options: GlobalOptions & { site?: string; queue?: 
     }
     out(`rebuilding ${site.id} (${describeTarget(target)})...`);
     const started = Date.now();
-    const runner = createRebuildRunner(s.rebuildTargets, s.logger);
+    const logger = s.logger.child({ component: 'rebuild' });
+    const runner = createRebuildRunner(s.rebuildTargets, logger);
     const counts = await runDueRebuilds(
-      { rebuildQueue: s.rebuildQueue, runner, clock: s.clock, logger: s.logger },
+      { rebuildQueue: s.rebuildQueue, runner, clock: s.clock, logger },
       { sites: [{ siteId: site.id, leaseMs: target.timeoutMs + 60_000 }], retry: defaultRebuildRetry },
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -43,7 +43,8 @@ export async function runClaimedRebuild(
   options: RunRebuildsOptions,
   claim: RebuildClaim,
 ): Promise<RunOutcome | null> {
-  const about = { component: 'rebuild', site: claim.siteId, reason: claim.reason, attempt: claim.attempts + 1 };
+  // The caller's logger carries the component (the worker's and the CLI's say "rebuild").
+  const about = { site: claim.siteId, reason: claim.reason, attempt: claim.attempts + 1 };
   const started = deps.clock.now();
   deps.logger.info({ ...about, ...(claim.takenOver ? { takenOver: true } : {}) }, 'rebuild started');
   const signal = options.signal ?? new AbortController().signal;

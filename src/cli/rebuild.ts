@@ -32,7 +32,7 @@ export async function rebuild(options: GlobalOptions & { site?: string; queue?: 
 
     await requestRebuild(s, { siteId: site.id, reason: 'manual', manual: true });
     if (options.queue) {
-      out(`rebuild of ${site.id} queued; a running \`epistle serve\` starts it within a minute`);
+      out(`rebuild of ${site.id} queued; a running \`epistle serve\` starts it within 30 s`);
       return;
     }
     out(`rebuilding ${site.id} (${describeTarget(target)})...`);

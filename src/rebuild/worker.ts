@@ -25,7 +25,8 @@ export interface RebuildWorkerOptions {
   safetyIntervalMs: number;
 }
 
-export const defaultWorkerOptions = { retry: defaultRebuildRetry, safetyIntervalMs: 60_000 };
+// 30 s: a request recorded by another process (the CLI, another instance) waits at most this long.
+export const defaultWorkerOptions = { retry: defaultRebuildRetry, safetyIntervalMs: 30_000 };
 
 export class RebuildWorker {
   private started = false;

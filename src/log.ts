@@ -17,6 +17,11 @@ export const redactPaths = [
   'authorization',
   'req.headers.authorization',
   'req.headers.cookie',
+  // A build hook's URL starts builds: log its host (src/config/sections/rebuild.ts hookHost), never the URL.
+  'rebuild_hook',
+  '*.rebuild_hook',
+  'sites.*.rebuild_hook',
+  'config.sites.*.rebuild_hook',
   'config.smtp.password',
   'config.imap.password',
 ];

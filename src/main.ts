@@ -72,6 +72,18 @@ for (const decision of ['approve', 'drop', 'spam'] as const) {
     );
 }
 
+program
+  .command('rebuild')
+  .description("start a site's static build now (rebuild_hook or rebuild_command), or show the builds' status")
+  .option('--site <id>', 'the site to rebuild')
+  .option('--queue', 'only queue the build, for a running `epistle serve` to start')
+  .option('--status', "show each site's last build, next build and last error")
+  .action(
+    run(async (o: { site?: string; queue?: boolean; status?: boolean }) =>
+      (await import('./cli/rebuild.js')).rebuild({ ...globals(), ...o }),
+    ),
+  );
+
 const mail = program.command('mail').description('outgoing mail: queue, settings check, template preview');
 mail
   .command('outbox')

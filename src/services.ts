@@ -12,6 +12,7 @@ import { SiteDirectory } from './domain/sites.js';
 import type { Site } from './domain/types.js';
 import type { Logger } from './log.js';
 import { createMailServices, type MailServices } from './mail/mail-services.js';
+import { createRebuildServices, type RebuildServices } from './rebuild/rebuild-services.js';
 import { createMarkdownRenderer } from './render/markdown.js';
 import { TemplateStore } from './render/templates.js';
 
@@ -34,7 +35,7 @@ export function toSite(id: string, s: SiteConfig): Site {
   };
 }
 
-export interface Services extends MailServices {
+export interface Services extends MailServices, RebuildServices {
   config: Config;
   logger: Logger;
   database: Database;
@@ -62,6 +63,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const clock: Clock = { now: () => new Date() };
   // outbox, notifications (used by submitComment), mailRenderer, deliverer (started by serve).
   const mail = createMailServices(config, logger, database.prisma, clock);
+  // rebuildQueue, rebuilds (used by moderation), rebuildWorker (started by serve).
+  const rebuild = await createRebuildServices(config, logger, database.prisma, clock);
   return {
     config,
     logger,
@@ -73,11 +76,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     maintenance: new PrismaMaintenanceStore(database.prisma),
     clock,
     ...mail,
+    ...rebuild,
     renderer: createMarkdownRenderer(),
     templates: new TemplateStore(),
     migrations,
     close: async () => {
-      await mail.deliverer.stop();
+      await Promise.all([mail.deliverer.stop(), rebuild.rebuildWorker.stop()]);
       await database.close();
     },
   };

@@ -1,6 +1,7 @@
 // `epistle serve`: the daemon. Writes the demo configuration on a zero-config start and says so.
 import { startScheduler } from '../jobs/start.js';
 import { createLogger } from '../log.js';
+import { describeTarget } from '../rebuild/runner.js';
 import { startHttp } from '../server.js';
 import { createServices } from '../services.js';
 import { load, type GlobalOptions } from './context.js';
@@ -34,6 +35,11 @@ export async function serve(options: GlobalOptions): Promise<void> {
       ? `epistle: mail via ${config.smtp.host}, from ${config.smtp.from}`
       : 'epistle: no [smtp] configured, new comments are announced in the log',
   );
+  // Static-site builds after changes ([sites.<id>] rebuild_*); stopped by services.close().
+  services.rebuildWorker.start();
+  if (services.rebuildTargets.size) {
+    say(`epistle: rebuilds ${[...services.rebuildTargets].map(([id, t]) => `${id} (${describeTarget(t)})`).join(', ')}`);
+  }
   // Moderators' replies: the mailbox watcher (IMAP IDLE), with the scheduled imap_poll as its fallback.
   // Imported only when used: imapflow, mailparser and mailauth weigh tens of megabytes resident.
   const watcher = config.imap ? (await import('../mail/imap/watcher.js')).startMailWatcher(services) : undefined;

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configFilePath, defaultConfigText } from '../config/load.js';
 import { migrate } from '../db/migrate.js';
+import { describeTarget, rebuildTarget } from '../rebuild/runner.js';
 import { load, fail, type GlobalOptions } from './context.js';
 
 export function init(options: GlobalOptions & { force?: boolean }): void {
@@ -31,6 +32,9 @@ export function checkConfig(options: GlobalOptions): void {
     lines.push(
       `  site ${id}: ${site.name}, origins ${site.origins.join(' ')}, ${site.moderators.length} moderator(s), locale ${site.locale}`,
     );
+    // A hook is named by its host only: its URL is a secret.
+    const target = rebuildTarget(site);
+    if (target) lines.push(`    rebuilds by ${describeTarget(target)}, debounced ${site.rebuild_debounce_seconds} s`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

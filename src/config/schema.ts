@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { feedsSchema } from './sections/feeds.js';
 import { jobsSchema, retentionSchema } from './sections/jobs.js';
 import { imapSchema, mailSchema, smtpSchema } from './sections/mail.js';
+import { checkRebuildKeys, rebuildFields } from './sections/rebuild.js';
 
 export const listenPattern = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/;
 const listen = z.string().regex(listenPattern, 'write "host:port", e.g. "127.0.0.1:8080" or "[::1]:8080"');
@@ -35,8 +36,10 @@ export const siteSchema = z
     templates_dir: z.string().min(1).optional(),
     /** Moderators' replies must carry a DKIM signature aligned with their From domain. */
     require_dkim: z.boolean().default(false),
+    ...rebuildFields,
   })
-  .strict();
+  .strict()
+  .superRefine(checkRebuildKeys);
 
 /** Worst case of one character once a browser sends it: 4 bytes of UTF-8, each written "%XX". */
 export const bytesPerCharacter = 12;

@@ -7,6 +7,8 @@ import type { OutgoingMail } from '../domain/mail/ports.js';
 import type { Db } from './client.js';
 import { CoalescedReads } from './coalesced-reads.js';
 import { outboxRowData } from './outbox.js';
+import { recordRebuildRequest } from './rebuild-queue.js';
+import type { RebuildRequest } from '../domain/rebuilds/ports.js';
 
 const withPage = { page: { select: { url: true, siteId: true } } } as const;
 
@@ -93,6 +95,8 @@ export class PrismaCommentStore implements CommentStore {
         await tx.outbox.create({ data: outboxRowData(mail, mail.messageId) });
         await tx.comment.update({ where: { id: row.id }, data: { notificationMessageId: mail.messageId } });
       }
+      // The static site's rebuild is committed with the comment it publishes, or not at all.
+      if (input.approved && input.rebuild) await recordRebuildRequest(tx, input.rebuild, input.approved.at);
       return comment;
     });
   }
@@ -112,7 +116,14 @@ export class PrismaCommentStore implements CommentStore {
     return rows.map(toComment);
   }
 
-  async transition(id: number, from: CommentStatus, to: CommentStatus, html: string | null, at: Date): Promise<Comment | null> {
+  async transition(
+    id: number,
+    from: CommentStatus,
+    to: CommentStatus,
+    html: string | null,
+    at: Date,
+    rebuild?: RebuildRequest | null,
+  ): Promise<Comment | null> {
     return this.db.$transaction(async (tx) => {
       const { count } = await tx.comment.updateMany({ where: { id, status: from }, data: { status: to, html, decidedAt: at } });
       if (count === 0) return null;
@@ -120,6 +131,7 @@ export class PrismaCommentStore implements CommentStore {
       if (from === 'approved' || to === 'approved') {
         await tx.page.update({ where: { id: row.pageId }, data: { version: { increment: 1 } } });
         await tx.site.update({ where: { id: row.page.siteId }, data: { version: { increment: 1 } } });
+        if (rebuild) await recordRebuildRequest(tx, rebuild, at);
       }
       return toComment(row);
     });

@@ -1,4 +1,5 @@
 // Plain data types shared by the use cases and their adapters.
+import type { RebuildRequest } from './rebuilds/ports.js';
 
 export const commentStatuses = ['pending', 'approved', 'dropped', 'spam'] as const;
 export type CommentStatus = (typeof commentStatuses)[number];
@@ -71,4 +72,6 @@ export interface NewComment {
   approved?: { html: string; at: Date };
   /** The page's title as the reader's page gave it; kept only when this comment creates the page. */
   pageTitle?: string | null;
+  /** Recorded with the comment when it is published at once on a site that rebuilds (src/domain/rebuilds). */
+  rebuild?: RebuildRequest | null;
 }

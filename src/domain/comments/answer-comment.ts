@@ -40,6 +40,8 @@ export async function answerComment(
 
   const site = deps.sites.get(comment.siteId);
   const at = deps.clock.now();
+  // The answer is published at once: the static site follows, with the request in the same transaction.
+  const rebuild = deps.rebuilds?.forChange(comment.siteId, 'answered') ?? null;
   const answer = await deps.store.createComment({
     siteId: comment.siteId,
     pageUrl: comment.pageUrl,
@@ -52,7 +54,9 @@ export async function answerComment(
     token: newModerationToken(),
     byOwner: true,
     approved: { html: deps.renderer.render(input.text), at },
+    rebuild,
   });
+  if (rebuild) deps.rebuilds?.recorded();
   deps.logger.info({ site: site.id, commentId: comment.id, answerId: answer.id, by: input.by }, 'owner answer published');
   return { kind: 'answered', comment, answer };
 }

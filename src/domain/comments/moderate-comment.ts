@@ -3,6 +3,7 @@
 // already decided otherwise is reported rather than silently changed.
 import { DomainError } from '../errors.js';
 import type { Clock, CommentStore, DomainLogger, Renderer } from '../ports.js';
+import type { RebuildPlans } from '../rebuilds/request-rebuild.js';
 import type { Comment, CommentStatus } from '../types.js';
 
 export type Decision = 'approve' | 'drop' | 'spam';
@@ -14,6 +15,8 @@ export interface ModerateDeps {
   renderer: Renderer;
   clock: Clock;
   logger: DomainLogger;
+  /** Sites whose static build follows their comments; absent: no rebuild is requested (tests, imports). */
+  rebuilds?: RebuildPlans;
 }
 
 export type ModerationOutcome =
@@ -38,13 +41,17 @@ export async function moderateComment(
 
   // Rendered once, here, so that reads never run Markdown.
   const html = to === 'approved' ? deps.renderer.render(comment.body) : comment.html;
-  const updated = await deps.store.transition(comment.id, comment.status, to, html, deps.clock.now());
+  // Only a change to what readers see rebuilds the site: pending -> dropped does not.
+  const published = comment.status === 'approved' || to === 'approved';
+  const rebuild = published ? deps.rebuilds?.forChange(comment.siteId, to === 'approved' ? 'approved' : 'unpublished') : null;
+  const updated = await deps.store.transition(comment.id, comment.status, to, html, deps.clock.now(), rebuild);
   if (!updated) {
     // Another instance (or a duplicate mail) decided between our read and our write.
     const now = await deps.store.findComment(comment.id);
     if (!now) throw new DomainError('comment_not_found', `no comment ${input.commentId}`, { params: { id: input.commentId } });
     return now.status === to ? { kind: 'unchanged', comment: now } : { kind: 'already_decided', comment: now };
   }
+  if (rebuild) deps.rebuilds?.recorded();
   deps.logger.info({ site: updated.siteId, commentId: updated.id, status: to, by: input.by }, 'comment moderated');
   if (to === 'spam') {
     // One stable line for fail2ban (docs/fail2ban.md); the IP is the reader's, kept for exactly this.

@@ -135,8 +135,7 @@ export class OutboxDeliverer {
     };
     try {
       const { template, locale, data } = row.payload;
-      const rendered = this.deps.renderer.render({ siteId: row.siteId, template, locale, data });
-      await this.deps.sender.send(row, rendered);
+      await this.deps.sender.send(row, () => this.deps.renderer.render({ siteId: row.siteId, template, locale, data }));
     } catch (error) {
       const reason = describe(error);
       const status = await this.deps.outbox.markAttemptFailed(row, reason, this.deps.clock.now(), this.options.retry);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { atExit, installCleanup, run, start, stop, waitForLine } from './children.js';
-import { mb, readMemory } from './memory.js';
+import { cpuSeconds, mb, readMemory } from './memory.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -38,6 +38,8 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** The server's CPU time per post: the least noisy figure when neighbours load the machine. */
+  cpuMicrosPerPost: number;
   rssAfterMb?: number;
 }
 
@@ -52,8 +54,9 @@ type Autocannon = (options: Record<string, unknown>) => Promise<{
 }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-async function post(label: string, url: string): Promise<Result> {
+async function post(label: string, url: string, pid: number): Promise<Result> {
   let n = 0;
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url,
     connections,
@@ -84,6 +87,7 @@ async function post(label: string, url: string): Promise<Result> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     errors,
+    cpuMicrosPerPost: Math.round(((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total),
   };
 }
 
@@ -145,7 +149,7 @@ async function epistleIntake(label: string, databaseUrl: string, dir: string): P
       body: JSON.stringify({ url: `${origin}/warm/`, author: 'Warm', body: 'up' }),
     });
     if (warm.status !== 202) throw new Error(`warm-up post answered ${warm.status}: ${await warm.text()}`);
-    const result = await post(label, `${base}/api/sites/${siteId}/comments`);
+    const result = await post(label, `${base}/api/sites/${siteId}/comments`, server.pid!);
     result.rssAfterMb = mb(readMemory(server.pid!).rssKb);
     return result;
   } finally {
@@ -178,7 +182,7 @@ async function baselineIntake(dir: string): Promise<Result> {
   const server = start(process.execPath, ['-e', baselineSource, join(dir, 'baseline.db')], { cwd: process.cwd() });
   try {
     const port = (await waitForLine(server, 'stdout', /listening (\d+)/))[1]!;
-    return await post('baseline', `http://127.0.0.1:${port}/`);
+    return await post('baseline', `http://127.0.0.1:${port}/`, server.pid!);
   } finally {
     await stop(server);
   }
@@ -200,6 +204,7 @@ function row(r: Result): string {
     r.p50Ms.toFixed(1).padStart(8),
     r.p99Ms.toFixed(1).padStart(8),
     String(r.errors).padStart(7),
+    String(r.cpuMicrosPerPost).padStart(10),
     (r.rssAfterMb === undefined ? '-' : `${r.rssAfterMb} MiB`).padStart(12),
   ];
   return cells.join('  ');
@@ -229,10 +234,13 @@ async function main(): Promise<number> {
   const [baseline, sqlite] = results as [Result, Result];
   process.stdout.write(`\nintake: ${posts} JSON posts, ${connections} in flight (${mainJs})\n`);
   process.stdout.write(
-    `${['', 'posts/s', 'p50 ms', 'p99 ms', 'errors', 'RSS after'].map((h, i) => (i ? h.padStart(i === 5 ? 12 : 8) : h.padEnd(18))).join('  ')}\n`,
+    `${['', 'posts/s', 'p50 ms', 'p99 ms', 'errors', 'CPU µs/post', 'RSS after'].map((h, i) => (i ? h.padStart([0, 8, 8, 8, 7, 10, 12][i]!) : h.padEnd(18))).join('  ')}\n`,
   );
   for (const r of results) process.stdout.write(`${row(r)}\n`);
-  process.stdout.write(`epistle/baseline: ${Math.round((100 * sqlite.postsPerSecond) / baseline.postsPerSecond)}% of the posts/s\n`);
+  process.stdout.write(
+    `epistle/baseline: ${Math.round((100 * sqlite.postsPerSecond) / baseline.postsPerSecond)}% of the posts/s, ` +
+      `${(sqlite.cpuMicrosPerPost / baseline.cpuMicrosPerPost).toFixed(1)}x the CPU per post\n`,
+  );
   process.stdout.write(`idle RSS (zero-config serve): ${mb(idleKb)} MiB\n`);
   const ok = sqlite.postsPerSecond >= 1000 && sqlite.p99Ms < 30 && results.every((r) => r.errors === 0);
   process.stdout.write(`goal on SQLite (>= 1000 posts/s, p99 < 30 ms, no errors): ${ok ? 'met' : 'MISSED'}\n`);

@@ -1,13 +1,15 @@
 // CommentStore in SQL (Kysely). Page rows are created on first comment; a page's `version` is
 // bumped in the same transaction as every change to its published comments (read caches key on
 // it), and so is its site's `version` (feed caches key on that).
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { CommentStore } from '../domain/ports.js';
 import type { Comment, CommentStatus, NewComment, PublishedComment } from '../domain/types.js';
 import type { OutgoingMail } from '../domain/mail/ports.js';
 import type { Db } from './client.js';
 import { CoalescedReads } from './coalesced-reads.js';
 import { outboxRowData } from './outbox.js';
+import { param, prepare } from './prepared.js';
+import type { Comment as CommentTable, Outbox as OutboxTable } from './tables.js';
 
 /** Comment columns with its page's url and siteId, as toComment reads them. */
 function selectComment(db: Db) {
@@ -57,9 +59,87 @@ export function toComment(row: Row): Comment {
   };
 }
 
+// Object types as records, for prepare()'s parameter bag.
+type Bound<T> = { [K in keyof T]: T[K] };
+
 export class SqlCommentStore implements CommentStore {
   // Every read request asks for its page's version; under load one query answers many of them.
   private readonly versionReads = new CoalescedReads<{ pageId: number; version: number } | null>();
+
+  // The intake and read paths, compiled once (src/db/prepared.ts says why).
+  private readonly q = {
+    upsertPage: prepare<Bound<{ siteId: string; url: string; title: string | null; bump: number; now: Date }>, { id: number }>(() =>
+      this.db
+        .insertInto('Page')
+        // A page created by a published comment starts at version 1: version 0 means "no page" to caches.
+        .values({ siteId: param('siteId'), url: param('url'), title: param('title'), version: param('bump'), createdAt: param('now') })
+        .onConflict((oc) =>
+          oc.columns(['siteId', 'url']).doUpdateSet({ version: sql<number>`"Page"."version" + ${param<number>('bump')}` }),
+        )
+        .returning('id'),
+    ),
+    bumpSite: prepare<Bound<{ siteId: string }>, never>(() =>
+      this.db
+        .updateTable('Site')
+        .set({ version: sql<number>`"version" + 1` })
+        .where('id', '=', param<string>('siteId')),
+    ),
+    insertComment: prepare<Bound<Insertable<CommentTable>>, { id: number }>(() =>
+      this.db
+        .insertInto('Comment')
+        .values({
+          pageId: param('pageId'),
+          parentId: param('parentId'),
+          author: param('author'),
+          email: param('email'),
+          website: param('website'),
+          body: param('body'),
+          clientIp: param('clientIp'),
+          token: param('token'),
+          byOwner: param('byOwner'),
+          status: param('status'),
+          html: param('html'),
+          decidedAt: param('decidedAt'),
+          createdAt: param('createdAt'),
+          updatedAt: param('updatedAt'),
+        })
+        .returning('id'),
+    ),
+    insertOutbox: prepare<Bound<Insertable<OutboxTable>>, never>(() =>
+      this.db.insertInto('Outbox').values({
+        kind: param('kind'),
+        siteId: param('siteId'),
+        commentId: param('commentId'),
+        recipients: param('recipients'),
+        messageId: param('messageId'),
+        payload: param('payload'),
+        createdAt: param('createdAt'),
+        nextAttemptAt: param('nextAttemptAt'),
+      }),
+    ),
+    setNotification: prepare<Bound<{ id: number; messageId: string }>, never>(() =>
+      this.db
+        .updateTable('Comment')
+        .set({ notificationMessageId: param('messageId') })
+        .where('id', '=', param<number>('id')),
+    ),
+    pageVersion: prepare<Bound<{ siteId: string; url: string }>, { id: number; version: number }>(() =>
+      this.db
+        .selectFrom('Page')
+        .select(['id', 'version'])
+        .where('siteId', '=', param<string>('siteId'))
+        .where('url', '=', param<string>('url')),
+    ),
+    approved: prepare<Bound<{ pageId: number }>, Omit<PublishedComment, 'html'> & { html: string | null }>(() =>
+      this.db
+        .selectFrom('Comment')
+        .select(['id', 'parentId', 'author', 'website', 'email', 'html', 'byOwner', 'createdAt'])
+        .where('pageId', '=', param<number>('pageId'))
+        .where('status', '=', 'approved')
+        .orderBy('createdAt', 'asc')
+        .orderBy('id', 'asc'),
+    ),
+  };
 
   constructor(private readonly db: Db) {}
 
@@ -78,43 +158,21 @@ export class SqlCommentStore implements CommentStore {
     // INSERT ... ON CONFLICT DO UPDATE, atomic on both providers, so neither fails.
     return this.db.transaction().execute(async (tx) => {
       const now = new Date();
-      const bump = input.approved ? 1 : 0;
-      const page = await tx
-        .insertInto('Page')
-        // A page created by a published comment starts at version 1: version 0 means "no page" to caches.
-        .values({ siteId: input.siteId, url: input.pageUrl, title: input.pageTitle ?? null, version: bump, createdAt: now })
-        .onConflict((oc) => oc.columns(['siteId', 'url']).doUpdateSet({ version: sql<number>`"Page"."version" + ${bump}` }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (input.approved) {
-        await tx
-          .updateTable('Site')
-          .set({ version: sql<number>`"version" + 1` })
-          .where('id', '=', input.siteId)
-          .execute();
-      }
-      const inserted = await tx
-        .insertInto('Comment')
-        .values({
-          pageId: page.id,
-          parentId: input.parentId,
-          author: input.author,
-          email: input.email,
-          website: input.website,
-          body: input.body,
-          clientIp: input.clientIp,
-          token: input.token,
-          byOwner: input.byOwner ?? false,
-          status: input.approved ? 'approved' : 'pending',
-          html: input.approved ? input.approved.html : null,
-          decidedAt: input.approved ? input.approved.at : null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const [page] = (
+        await tx.executeQuery(
+          this.q.upsertPage({
+            siteId: input.siteId,
+            url: input.pageUrl,
+            title: input.pageTitle ?? null,
+            bump: input.approved ? 1 : 0,
+            now,
+          }),
+        )
+      ).rows;
+      if (!page) throw new Error('the page upsert returned no row');
+      if (input.approved) await tx.executeQuery(this.q.bumpSite({ siteId: input.siteId }));
       const comment: Comment = {
-        id: inserted.id,
+        id: 0,
         siteId: input.siteId,
         pageId: page.id,
         pageUrl: input.pageUrl,
@@ -131,15 +189,34 @@ export class SqlCommentStore implements CommentStore {
         createdAt: now,
         decidedAt: input.approved ? input.approved.at : null,
       };
+      const [inserted] = (
+        await tx.executeQuery(
+          this.q.insertComment({
+            pageId: page.id,
+            parentId: comment.parentId,
+            author: comment.author,
+            email: comment.email,
+            website: comment.website,
+            body: comment.body,
+            clientIp: comment.clientIp,
+            token: comment.token,
+            byOwner: comment.byOwner,
+            status: comment.status,
+            html: comment.html,
+            decidedAt: comment.decidedAt,
+            createdAt: now,
+            updatedAt: now,
+          }),
+        )
+      ).rows;
+      if (!inserted) throw new Error('the comment insert returned no row');
+      comment.id = inserted.id;
       const mail = notify?.(comment);
       if (mail) {
         // The reply to this mail finds its comment by this Message-ID, so both are written together.
         if (!mail.messageId) throw new Error('a comment notification needs a fixed Message-ID');
-        await tx
-          .insertInto('Outbox')
-          .values({ ...outboxRowData(mail, mail.messageId), createdAt: now, nextAttemptAt: now })
-          .execute();
-        await tx.updateTable('Comment').set({ notificationMessageId: mail.messageId }).where('id', '=', inserted.id).execute();
+        await tx.executeQuery(this.q.insertOutbox({ ...outboxRowData(mail, mail.messageId), createdAt: now, nextAttemptAt: now }));
+        await tx.executeQuery(this.q.setNotification({ id: comment.id, messageId: mail.messageId }));
       }
       return comment;
     });
@@ -186,25 +263,13 @@ export class SqlCommentStore implements CommentStore {
 
   pageVersion(siteId: string, url: string): Promise<{ pageId: number; version: number } | null> {
     return this.versionReads.read(`${siteId}\n${url}`, async () => {
-      const page = await this.db
-        .selectFrom('Page')
-        .select(['id', 'version'])
-        .where('siteId', '=', siteId)
-        .where('url', '=', url)
-        .executeTakeFirst();
+      const [page] = (await this.db.executeQuery(this.q.pageVersion({ siteId, url }))).rows;
       return page ? { pageId: page.id, version: page.version } : null;
     });
   }
 
   async approvedComments(pageId: number): Promise<PublishedComment[]> {
-    const rows = await this.db
-      .selectFrom('Comment')
-      .select(['id', 'parentId', 'author', 'website', 'email', 'html', 'byOwner', 'createdAt'])
-      .where('pageId', '=', pageId)
-      .where('status', '=', 'approved')
-      .orderBy('createdAt', 'asc')
-      .orderBy('id', 'asc')
-      .execute();
+    const { rows } = await this.db.executeQuery(this.q.approved({ pageId }));
     return rows.map((r) => ({ ...r, html: r.html ?? '' }));
   }
 

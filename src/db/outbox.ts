@@ -148,7 +148,21 @@ export class SqlOutbox implements OutboxQueue {
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[]> {
     // Losing every candidate to another instance does not mean nothing is left: look again.
     for (let round = 0; round < 3; round++) {
-      const candidates = await this.db
+      const claimed = await this.claimRound(now, limit, leaseMs);
+      if (claimed === null) return [];
+      if (claimed.length > 0) return claimed;
+    }
+    return [];
+  }
+
+  /**
+   * One look and the claims, in one transaction: one commit for the batch instead of one per row
+   * (on SQLite each autocommitted write is a commit, most of the deliverer's cost per mail).
+   * Null when nothing is due.
+   */
+  private claimRound(now: Date, limit: number, leaseMs: number): Promise<OutboxRow[] | null> {
+    return this.db.transaction().execute(async (tx) => {
+      const candidates = await tx
         .selectFrom('Outbox')
         .selectAll()
         .where((eb) =>
@@ -161,11 +175,11 @@ export class SqlOutbox implements OutboxQueue {
         .orderBy('id', 'asc')
         .limit(limit)
         .execute();
-      if (candidates.length === 0) return [];
+      if (candidates.length === 0) return null;
       const claimed: OutboxRow[] = [];
       for (const c of candidates) {
         const leasedUntil = new Date(now.getTime() + leaseMs);
-        const { numUpdatedRows } = await this.db
+        const { numUpdatedRows } = await tx
           .updateTable('Outbox')
           .set({ status: 'sending', leasedUntil })
           .where('id', '=', c.id)
@@ -175,9 +189,8 @@ export class SqlOutbox implements OutboxQueue {
           .executeTakeFirst();
         if (numUpdatedRows === 1n) claimed.push(toRow({ ...c, status: 'sending', leasedUntil }));
       }
-      if (claimed.length > 0) return claimed;
-    }
-    return [];
+      return claimed;
+    });
   }
 
   /** False when the lease was lost meanwhile (another instance took the row over). */

@@ -53,17 +53,23 @@ async function queued(dovecot: DovecotServer, app: TestApp, watcher: MailWatcher
   } finally {
     await client.logout();
   }
-  const prisma = app.services.database.prisma;
+  const db = app.services.database.db;
   const start = performance.now();
   const next = startMailWatcher(app.services);
   const probe = imapClient(dovecot);
   await probe.connect();
   try {
     for (;;) {
-      const approved = await prisma.comment.count({ where: { id: { gte: ids[0], lte: ids.at(-1) }, status: 'approved' } });
+      const { approved } = await db
+        .selectFrom('Comment')
+        .select((eb) => eb.fn.countAll<number>().as('approved'))
+        .where('id', '>=', ids[0] ?? 0)
+        .where('id', '<=', ids.at(-1) ?? 0)
+        .where('status', '=', 'approved')
+        .executeTakeFirstOrThrow();
       const status = await probe.status('INBOX', { messages: true });
       const left = status ? (status.messages ?? -1) : -1;
-      if (approved === ids.length && left === 0) break;
+      if (Number(approved) === ids.length && left === 0) break;
       if (performance.now() - start > 120_000) throw new Error(`backlog: ${approved}/${ids.length} approved, ${left} left after 120 s`);
       await new Promise((r) => setTimeout(r, 20));
     }

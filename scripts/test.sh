@@ -4,7 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
-[ -d src/db/generated/sqlite ] || node scripts/generate-prisma.mjs
 npx tsc --noEmit
 npx tsc --noEmit -p src/embed
 node scripts/build-embed.mjs

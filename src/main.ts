@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `epistle` command. From a checkout: npm run epistle -- <command>.
 // Command modules are imported when their command runs, so `--help` and light commands do not
-// load Prisma, Express and the mail stack (about a second of start-up).
+// load the database driver, Express and the mail stack (about a second of start-up).
 import { Command } from 'commander';
 import type { GlobalOptions } from './cli/context.js';
 

@@ -2,12 +2,14 @@
 // server, the CLI (and next the mail watcher and jobs) all start from here.
 import type { Config, SiteConfig } from './config/schema.js';
 import { openDatabase, type Database } from './db/client.js';
-import { PrismaCommentStore } from './db/comment-store.js';
-import { PrismaFeedStore } from './db/feed-store.js';
-import { PrismaMaintenanceStore } from './db/maintenance-store.js';
+import { SqlCommentStore } from './db/comment-store.js';
+import { SqlFeedStore } from './db/feed-store.js';
+import { SqlMaintenanceStore } from './db/maintenance-store.js';
 import { migrate, type MigrationReport } from './db/migrate.js';
-import { PrismaRateLimiter } from './db/rate-limiter.js';
-import type { Clock } from './domain/ports.js';
+import { SqlRateLimiter } from './db/rate-limiter.js';
+import type { FeedStore } from './domain/feeds/ports.js';
+import type { MaintenanceStore } from './domain/maintenance/ports.js';
+import type { Clock, CommentStore, RateLimiter } from './domain/ports.js';
 import { SiteDirectory } from './domain/sites.js';
 import type { Site } from './domain/types.js';
 import type { Logger } from './log.js';
@@ -40,12 +42,12 @@ export interface Services extends MailServices, RebuildServices {
   logger: Logger;
   database: Database;
   sites: SiteDirectory;
-  store: PrismaCommentStore;
-  rateLimiter: PrismaRateLimiter;
+  store: CommentStore;
+  rateLimiter: RateLimiter;
   /** Comment feeds (src/domain/feeds). */
-  feedStore: PrismaFeedStore;
+  feedStore: FeedStore;
   /** Retention, reminders and digest (src/jobs). */
-  maintenance: PrismaMaintenanceStore;
+  maintenance: MaintenanceStore;
   clock: Clock;
   renderer: ReturnType<typeof createMarkdownRenderer>;
   templates: TemplateStore;
@@ -58,22 +60,22 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'database migrated');
   const database = await openDatabase(config.database.url);
   const sites = new SiteDirectory(Object.entries(config.sites).map(([id, s]) => toSite(id, s)));
-  const store = new PrismaCommentStore(database.prisma);
+  const store = new SqlCommentStore(database.db);
   await store.upsertSites(sites.all());
   const clock: Clock = { now: () => new Date() };
   // outbox, notifications (used by submitComment), mailRenderer, deliverer (started by serve).
-  const mail = createMailServices(config, logger, database.prisma, clock);
+  const mail = createMailServices(config, logger, database.db, clock);
   // rebuildQueue, rebuilds (used by moderation), rebuildWorker (started by serve).
-  const rebuild = await createRebuildServices(config, logger, database.prisma, clock);
+  const rebuild = await createRebuildServices(config, logger, database.db, clock);
   return {
     config,
     logger,
     database,
     sites,
     store,
-    rateLimiter: new PrismaRateLimiter(database.prisma),
-    feedStore: new PrismaFeedStore(database.prisma),
-    maintenance: new PrismaMaintenanceStore(database.prisma),
+    rateLimiter: new SqlRateLimiter(database.db),
+    feedStore: new SqlFeedStore(database.db),
+    maintenance: new SqlMaintenanceStore(database.db),
     clock,
     ...mail,
     ...rebuild,

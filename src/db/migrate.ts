@@ -3,12 +3,12 @@
 // migration leaves nothing half-done. Safe to run from several instances at once: SQLite takes a
 // write lock (BEGIN IMMEDIATE), PostgreSQL an advisory lock. We do not use `prisma migrate deploy`
 // because its wasm engine cannot talk to PostgreSQL through the pg adapter (docs/ARCHITECTURE.md).
+// Every start runs this, so when nothing is pending it only reads: no lock, no transaction, no write
+// (a read-only connection on SQLite), and the driver of the other provider is never loaded.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
 
 export interface Migration {
@@ -66,8 +66,33 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
   return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
 }
 
-function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
+/** The report when every migration is recorded with its checksum; null when one is pending. */
+function upToDate(migrations: Migration[], recorded: Map<string, string>): MigrationReport | null {
+  if (!migrations.every((m) => recorded.get(m.name) === m.checksum)) return null;
+  return { applied: [], alreadyApplied: migrations.map((m) => m.name) };
+}
+
+async function migrateSqlite(url: string, migrations: Migration[]): Promise<MigrationReport> {
+  const { default: Database } = await import('better-sqlite3');
   const file = sqlitePath(url);
+  if (file !== ':memory:' && existsSync(file)) {
+    // Read-only look first: a read-only connection cannot write, not even the checkpoint a
+    // closing connection does, so an up-to-date database file is left exactly as it was.
+    let reader: InstanceType<typeof Database> | undefined;
+    try {
+      reader = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+      const table = reader.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_epistle_migrations'`).get();
+      const rows = table
+        ? (reader.prepare('SELECT name, checksum FROM "_epistle_migrations"').all() as Array<{ name: string; checksum: string }>)
+        : [];
+      const report = upToDate(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (report) return report;
+    } catch {
+      // Not readable read-only (e.g. WAL files it may not create): the locked path below decides.
+    } finally {
+      reader?.close();
+    }
+  }
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: 10_000 });
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
@@ -109,12 +134,20 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
 }
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrationReport> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // A dropped connection also rejects the query in progress; without a listener it would crash the process.
   client.on('error', () => undefined);
   await client.connect();
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
+    // Plain reads first: nothing pending means no transaction, no lock and no write.
+    const { rows: exists } = await client.query<{ found: string | null }>(`SELECT to_regclass('"_epistle_migrations"')::text AS found`);
+    if (exists[0]?.found) {
+      const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_epistle_migrations"');
+      const done = upToDate(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (done) return done;
+    }
     for (const m of migrations) {
       await client.query('BEGIN');
       try {

@@ -1,8 +1,8 @@
-// The rebuild queue on Prisma: one RebuildRequest row per site. The rules (debounce, backoff)
+// The rebuild queue: one RebuildRequest row per site. The rules (debounce, backoff)
 // come from src/domain/rebuilds/policy.ts; this file only reads the row, applies them and writes
 // the result with a conditional update that matches the row as it was read, so that concurrent
 // writers (a request during a build's completion, two instances claiming) never overwrite each
-// other: the loser reads again. Small on purpose: the Kysely port replaces this file alone.
+// other: the loser reads again.
 import { randomUUID } from 'node:crypto';
 import {
   afterManualRequest,
@@ -15,37 +15,52 @@ import {
   type RunResult,
 } from '../domain/rebuilds/policy.js';
 import type { RebuildClaim, RebuildQueue, RebuildRequest, RebuildStatus } from '../domain/rebuilds/ports.js';
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Db } from './client.js';
+import { isUniqueViolation } from './errors.js';
+import type { DB, RebuildRequest as RebuildTable } from './tables.js';
 
-/** The part of a client (or of a transaction's client) that this file uses. */
-type RebuildDb = Pick<Db, 'rebuildRequest'>;
-
-type Row = Awaited<ReturnType<Db['rebuildRequest']['findFirstOrThrow']>>;
+type Row = Selectable<RebuildTable>;
+type Column = 'dueAt' | 'attempts' | 'holder' | 'leasedUntil';
 
 const scheduleOf = (row: Row): RebuildSchedule => ({ dueAt: row.dueAt, pendingSince: row.pendingSince, attempts: row.attempts });
 
+/** `column` holds `value` as read: SQL's `=` never matches NULL, so a NULL read needs `IS NULL`. */
+function asRead(eb: ExpressionBuilder<DB, 'RebuildRequest'>, column: Column, value: Date | string | number | null) {
+  return value === null ? eb(column, 'is', null) : eb(column, '=', value);
+}
+
 /** Conflicting writers retry at most this often; more means something else is wrong. */
 const maxRounds = 5;
+
+function readRow(db: Db, siteId: string): Promise<Row | undefined> {
+  return db.selectFrom('RebuildRequest').selectAll().where('siteId', '=', siteId).executeTakeFirst();
+}
 
 /**
  * Records a request through `db`, which is the comment store's transaction when the request
  * comes with a change (so both are committed together) or the client when it comes alone.
  */
-export async function recordRebuildRequest(db: RebuildDb, request: RebuildRequest, now: Date, manual = false): Promise<void> {
+export async function recordRebuildRequest(db: Db, request: RebuildRequest, now: Date, manual = false): Promise<void> {
   for (let round = 0; round < maxRounds; round++) {
-    const row = await db.rebuildRequest.findUnique({ where: { siteId: request.siteId } });
+    const row = await readRow(db, request.siteId);
     const current = row ? scheduleOf(row) : idleSchedule;
     const next = manual ? afterManualRequest(current, now) : afterRequest(current, now, request.debounce);
     if (!row) {
       // Rows are created at start (ensureSites); this only happens if one was deleted since.
-      await db.rebuildRequest.create({ data: { siteId: request.siteId, ...next, reason: request.reason, requests: 1 } });
+      await db
+        .insertInto('RebuildRequest')
+        .values({ siteId: request.siteId, ...next, reason: request.reason, requests: 1 })
+        .execute();
       return;
     }
-    const { count } = await db.rebuildRequest.updateMany({
-      where: { siteId: request.siteId, dueAt: row.dueAt, attempts: row.attempts },
-      data: { ...next, reason: request.reason, requests: { increment: 1 } },
-    });
-    if (count === 1) return;
+    const { numUpdatedRows } = await db
+      .updateTable('RebuildRequest')
+      .set({ ...next, reason: request.reason, requests: sql<number>`"requests" + 1` })
+      .where('siteId', '=', request.siteId)
+      .where((eb) => eb.and([asRead(eb, 'dueAt', row.dueAt), asRead(eb, 'attempts', row.attempts)]))
+      .executeTakeFirst();
+    if (numUpdatedRows === 1n) return;
   }
   throw new Error(`rebuild request for site ${request.siteId} kept conflicting with other writers`);
 }
@@ -67,7 +82,7 @@ function toStatus(row: Row, now: Date): RebuildStatus {
   };
 }
 
-export class PrismaRebuildQueue implements RebuildQueue {
+export class SqlRebuildQueue implements RebuildQueue {
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -79,11 +94,12 @@ export class PrismaRebuildQueue implements RebuildQueue {
   /** Creates the rows of sites that rebuild, so that requests inside a transaction only update. */
   async ensureSites(siteIds: readonly string[]): Promise<void> {
     for (const siteId of siteIds) {
+      if (await readRow(this.db, siteId)) continue;
       try {
-        await this.db.rebuildRequest.upsert({ where: { siteId }, create: { siteId }, update: {} });
+        await this.db.insertInto('RebuildRequest').values({ siteId }).execute();
       } catch (error) {
         // Two instances starting together: the other one created it.
-        if ((error as { code?: unknown } | null)?.code !== 'P2002') throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
     }
   }
@@ -107,22 +123,24 @@ export class PrismaRebuildQueue implements RebuildQueue {
     const claims: RebuildClaim[] = [];
     // A request landing between the read and the claim makes the claim miss: read again.
     for (let round = 0; round < 3 && leaseOf.size > 0; round++) {
-      const candidates = await this.db.rebuildRequest.findMany({
-        where: {
-          siteId: { in: [...leaseOf.keys()] },
-          // Due and not running, or running under a lease that ran out (its instance died).
-          OR: [{ dueAt: { lte: now }, leasedUntil: null }, { leasedUntil: { lt: now } }],
-        },
-      });
+      const candidates = await this.db
+        .selectFrom('RebuildRequest')
+        .selectAll()
+        .where('siteId', 'in', [...leaseOf.keys()])
+        // Due and not running, or running under a lease that ran out (its instance died).
+        .where((eb) => eb.or([eb.and([eb('dueAt', '<=', now), eb('leasedUntil', 'is', null)]), eb('leasedUntil', '<', now)]))
+        .execute();
       if (candidates.length === 0) break;
       for (const c of candidates) {
         const leasedUntil = new Date(now.getTime() + (leaseOf.get(c.siteId) ?? 0));
-        const { count } = await this.db.rebuildRequest.updateMany({
-          where: { siteId: c.siteId, dueAt: c.dueAt, leasedUntil: c.leasedUntil, holder: c.holder },
+        const { numUpdatedRows } = await this.db
+          .updateTable('RebuildRequest')
           // dueAt is cleared: a request during the build sets it again, which means "build once more after".
-          data: { holder: this.holder, leasedUntil, dueAt: null, pendingSince: null, lastStartedAt: now },
-        });
-        if (count === 1) {
+          .set({ holder: this.holder, leasedUntil, dueAt: null, pendingSince: null, lastStartedAt: now })
+          .where('siteId', '=', c.siteId)
+          .where((eb) => eb.and([asRead(eb, 'dueAt', c.dueAt), asRead(eb, 'leasedUntil', c.leasedUntil), asRead(eb, 'holder', c.holder)]))
+          .executeTakeFirst();
+        if (numUpdatedRows === 1n) {
           leaseOf.delete(c.siteId);
           claims.push({
             siteId: c.siteId,
@@ -140,12 +158,12 @@ export class PrismaRebuildQueue implements RebuildQueue {
 
   async complete(claim: RebuildClaim, result: RunResult, now: Date, retry: RetryPolicy): Promise<RunOutcome | null> {
     for (let round = 0; round < maxRounds; round++) {
-      const row = await this.db.rebuildRequest.findUnique({ where: { siteId: claim.siteId } });
+      const row = await readRow(this.db, claim.siteId);
       if (!row || row.holder !== claim.holder || row.leasedUntil?.getTime() !== claim.leasedUntil.getTime()) return null;
       const { schedule, outcome } = afterRun(scheduleOf(row), claim.attempts, result, now, retry);
-      const { count } = await this.db.rebuildRequest.updateMany({
-        where: { siteId: claim.siteId, holder: claim.holder, leasedUntil: claim.leasedUntil, dueAt: row.dueAt },
-        data: {
+      const { numUpdatedRows } = await this.db
+        .updateTable('RebuildRequest')
+        .set({
           ...schedule,
           holder: null,
           leasedUntil: null,
@@ -153,36 +171,46 @@ export class PrismaRebuildQueue implements RebuildQueue {
           lastDurationMs: row.lastStartedAt ? now.getTime() - row.lastStartedAt.getTime() : null,
           lastOutcome: outcome,
           lastError: result.kind === 'failed' ? result.error.slice(0, 2000) : outcome === 'succeeded' ? null : row.lastError,
-        },
-      });
-      if (count === 1) return outcome;
+        })
+        .where('siteId', '=', claim.siteId)
+        .where('holder', '=', claim.holder)
+        .where('leasedUntil', '=', claim.leasedUntil)
+        .where((eb) => asRead(eb, 'dueAt', row.dueAt))
+        .executeTakeFirst();
+      if (numUpdatedRows === 1n) return outcome;
     }
     throw new Error(`rebuild outcome for site ${claim.siteId} kept conflicting with other writers`);
   }
 
   async nextWakeAt(siteIds: readonly string[]): Promise<Date | null> {
-    const ids = { in: [...siteIds] };
+    if (siteIds.length === 0) return null;
+    const ids = [...siteIds];
     const [due, lease] = await Promise.all([
-      this.db.rebuildRequest.findFirst({
-        where: { siteId: ids, dueAt: { not: null }, leasedUntil: null },
-        orderBy: { dueAt: 'asc' },
-        select: { dueAt: true },
-      }),
-      this.db.rebuildRequest.findFirst({
-        where: { siteId: ids, leasedUntil: { not: null } },
-        orderBy: { leasedUntil: 'asc' },
-        select: { leasedUntil: true },
-      }),
+      this.db
+        .selectFrom('RebuildRequest')
+        .select('dueAt')
+        .where('siteId', 'in', ids)
+        .where('dueAt', 'is not', null)
+        .where('leasedUntil', 'is', null)
+        .orderBy('dueAt', 'asc')
+        .executeTakeFirst(),
+      this.db
+        .selectFrom('RebuildRequest')
+        .select('leasedUntil')
+        .where('siteId', 'in', ids)
+        .where('leasedUntil', 'is not', null)
+        .orderBy('leasedUntil', 'asc')
+        .executeTakeFirst(),
     ]);
     const times = [due?.dueAt, lease?.leasedUntil].filter((d): d is Date => d instanceof Date);
     return times.length ? new Date(Math.min(...times.map((d) => d.getTime()))) : null;
   }
 
   async status(siteIds?: readonly string[]): Promise<RebuildStatus[]> {
-    const rows = await this.db.rebuildRequest.findMany({
-      where: siteIds ? { siteId: { in: [...siteIds] } } : {},
-      orderBy: { siteId: 'asc' },
-    });
+    if (siteIds && siteIds.length === 0) return [];
+    let query = this.db.selectFrom('RebuildRequest').selectAll().orderBy('siteId', 'asc');
+    if (siteIds) query = query.where('siteId', 'in', [...siteIds]);
+    const rows = await query.execute();
     const now = new Date();
     return rows.map((r) => toStatus(r, now));
   }

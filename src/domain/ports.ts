@@ -1,4 +1,4 @@
-// What the use cases need from the outside world. Adapters live in src/db (Prisma), src/render,
+// What the use cases need from the outside world. Adapters live in src/db (SQL through Kysely), src/render,
 // and the test fakes; the domain never imports them.
 import type { OutgoingMail } from './mail/ports.js';
 import type { RebuildRequest } from './rebuilds/ports.js';

@@ -1,5 +1,5 @@
 // Starts the scheduler for `epistle serve`: the registry's jobs with leases in this database.
-import { PrismaJobLeases } from '../db/job-leases.js';
+import { SqlJobLeases } from '../db/job-leases.js';
 import { buildJobs, type JobParts, type JobServices } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import type { Logger } from '../log.js';
@@ -15,7 +15,7 @@ export function startScheduler(
     return undefined;
   }
   const scheduler = new Scheduler(buildJobs(services, parts), {
-    leases: new PrismaJobLeases(services.database.prisma),
+    leases: new SqlJobLeases(services.database.db),
     logger: services.logger,
     leaseSeconds: jobs.lease_seconds,
     clock: services.clock,

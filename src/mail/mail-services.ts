@@ -3,7 +3,7 @@
 import { messageIdDomain, moderationAddress } from '../config/sections/mail.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/client.js';
-import { PrismaOutbox } from '../db/outbox.js';
+import { SqlOutbox, type OutboxQueue } from '../db/outbox.js';
 import { notificationMail, type NotificationPort } from '../domain/mail/notification.js';
 import type { Clock } from '../domain/ports.js';
 import type { Logger } from '../log.js';
@@ -13,7 +13,7 @@ import { LogSender, SmtpSender, type MailSender } from './smtp/sender.js';
 import { createSmtpTransport } from './smtp/transport.js';
 
 export interface MailServices {
-  outbox: PrismaOutbox;
+  outbox: OutboxQueue;
   notifications: NotificationPort;
   mailRenderer: MailRenderer;
   /** Not running until start() (serve does it); stop() is final. */
@@ -41,7 +41,7 @@ export function createMailServices(
   delivererOptions: Partial<DelivererOptions> = {},
 ): MailServices {
   const domain = messageIdDomain(config);
-  const outbox = new PrismaOutbox(db, domain);
+  const outbox = new SqlOutbox(db, domain);
   const mailRenderer = createMailRenderer(config);
   const log = logger.child({ component: 'mail' });
   const deliverer = new OutboxDeliverer(

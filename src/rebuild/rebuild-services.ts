@@ -2,7 +2,7 @@
 // rebuild_*), the queue in the database, and the worker that `serve` starts.
 import type { Config } from '../config/schema.js';
 import type { Db } from '../db/client.js';
-import { PrismaRebuildQueue } from '../db/rebuild-queue.js';
+import { SqlRebuildQueue } from '../db/rebuild-queue.js';
 import type { Clock } from '../domain/ports.js';
 import { debouncePolicy, type DebouncePolicy } from '../domain/rebuilds/policy.js';
 import { RebuildPlans } from '../domain/rebuilds/request-rebuild.js';
@@ -11,7 +11,7 @@ import { createRebuildRunner, rebuildTarget, type RebuildTarget } from './runner
 import { defaultWorkerOptions, RebuildWorker, type RebuildWorkerOptions } from './worker.js';
 
 export interface RebuildServices {
-  rebuildQueue: PrismaRebuildQueue;
+  rebuildQueue: SqlRebuildQueue;
   /** Which sites rebuild, for the use cases that publish comments. */
   rebuilds: RebuildPlans;
   rebuildTargets: ReadonlyMap<string, RebuildTarget>;
@@ -37,7 +37,7 @@ export async function createRebuildServices(
     targets.set(id, target);
     policies.set(id, debouncePolicy(site.rebuild_debounce_seconds));
   }
-  const rebuildQueue = new PrismaRebuildQueue(db);
+  const rebuildQueue = new SqlRebuildQueue(db);
   await rebuildQueue.ensureSites([...targets.keys()]);
   const log = logger.child({ component: 'rebuild' });
   const rebuildWorker = new RebuildWorker(

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseFeed } from '@rowanmanning/feed-parser';
+import { sql } from 'kysely';
 import { moderateComment, type Decision } from '../../src/domain/comments/moderate-comment.js';
 import { postJson, startTestApp, type TestApp } from '../support/app.js';
 
@@ -261,17 +262,25 @@ describe('comment feeds', () => {
 
   test('ids never change when a comment is edited or re-rendered; the feed is rebuilt only on a new version', async () => {
     const before = await Promise.all(formats.map((f) => readFeed(app, 'demo', f)));
-    const prisma = app.services.database.prisma;
-    const ann = await prisma.comment.findUniqueOrThrow({ where: { id: ids.ann! } });
+    const db = app.services.database.db;
+    const ann = await db.selectFrom('Comment').selectAll().where('id', '=', ids.ann!).executeTakeFirstOrThrow();
 
     // Written behind Epistle's back: no version bump, so the built feed is served as it was.
-    await prisma.comment.update({ where: { id: ann.id }, data: { html: '<p>Edited</p>\n' } });
+    await db.updateTable('Comment').set({ html: '<p>Edited</p>\n', updatedAt: new Date() }).where('id', '=', ann.id).execute();
     const cached = await readFeed(app, 'demo', 'json');
     assert.equal(cached.etag, before[2]!.etag);
 
     // An edit bumps the page and site versions, as Epistle's own writes do.
-    await prisma.page.update({ where: { id: ann.pageId }, data: { version: { increment: 1 } } });
-    await prisma.site.update({ where: { id: 'demo' }, data: { version: { increment: 1 } } });
+    await db
+      .updateTable('Page')
+      .set({ version: sql<number>`"version" + 1` })
+      .where('id', '=', ann.pageId)
+      .execute();
+    await db
+      .updateTable('Site')
+      .set({ version: sql<number>`"version" + 1` })
+      .where('id', '=', 'demo')
+      .execute();
     const edited = await Promise.all(formats.map((f) => readFeed(app, 'demo', f)));
     for (const [i, feed] of edited.entries()) {
       assert.notEqual(feed.etag, before[i]!.etag, `${formats[i]} rebuilt`);

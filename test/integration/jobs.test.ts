@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PrismaJobLeases } from '../../src/db/job-leases.js';
+import { SqlJobLeases } from '../../src/db/job-leases.js';
 import { buildJobs, type JobServices } from '../../src/jobs/registry.js';
 import { Scheduler, type JobLeaseStore } from '../../src/jobs/scheduler.js';
 import { startScheduler } from '../../src/jobs/start.js';
@@ -25,11 +25,11 @@ before(async () => {
 after(() => app.stop());
 
 beforeEach(async () => {
-  const db = app.services.database.prisma;
-  await db.comment.deleteMany();
-  await db.outbox.deleteMany();
-  await db.jobLease.deleteMany();
-  await db.rateLimit.deleteMany();
+  const db = app.services.database.db;
+  await db.deleteFrom('Comment').execute();
+  await db.deleteFrom('Outbox').execute();
+  await db.deleteFrom('JobLease').execute();
+  await db.deleteFrom('RateLimit').execute();
 });
 
 const origin: Record<string, string> = {
@@ -43,11 +43,17 @@ async function seed(
   siteId: string,
   c: { status?: string; ageDays: number; decidedDaysAgo?: number; ip?: string | null; author?: string },
 ): Promise<number> {
-  const db = app.services.database.prisma;
+  const db = app.services.database.db;
   const url = `${origin[siteId]}/jobs`;
-  const page = await db.page.upsert({ where: { siteId_url: { siteId, url } }, create: { siteId, url }, update: {} });
-  const row = await db.comment.create({
-    data: {
+  const page = await db
+    .insertInto('Page')
+    .values({ siteId, url, createdAt: new Date() })
+    .onConflict((oc) => oc.columns(['siteId', 'url']).doUpdateSet({ url }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('Comment')
+    .values({
       pageId: page.id,
       author: c.author ?? 'Ann',
       body: 'Some   words\n\nof a comment',
@@ -55,9 +61,11 @@ async function seed(
       clientIp: c.ip === undefined ? '203.0.113.7' : c.ip,
       token: randomBytes(32).toString('hex'),
       createdAt: ago(c.ageDays),
+      updatedAt: new Date(),
       decidedAt: c.decidedDaysAgo === undefined ? null : ago(c.decidedDaysAgo),
-    },
-  });
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -72,11 +80,10 @@ async function runJob(name: string, retention: Partial<JobServices['config']['re
   await job.run();
 }
 
-const ids = async (where: object = {}) =>
-  (await app.services.database.prisma.comment.findMany({ where, select: { id: true }, orderBy: { id: 'asc' } })).map((r) => r.id);
+const ids = async () => (await app.services.database.db.selectFrom('Comment').select('id').orderBy('id', 'asc').execute()).map((r) => r.id);
 
 async function mails(kind: string) {
-  const rows = await app.services.database.prisma.outbox.findMany({ where: { kind }, orderBy: { id: 'asc' } });
+  const rows = await app.services.database.db.selectFrom('Outbox').selectAll().where('kind', '=', kind).orderBy('id', 'asc').execute();
   return rows.map((r) => ({ siteId: r.siteId, to: r.recipients, payload: JSON.parse(r.payload) as { locale: string; data: any } }));
 }
 
@@ -122,22 +129,23 @@ describe('retention', () => {
   });
 
   test('a purged comment with published replies changes their thread: the page version moves so caches rebuild', async () => {
-    const db = app.services.database.prisma;
+    const db = app.services.database.db;
     const parent = await seed('demo', { status: 'dropped', ageDays: 60, decidedDaysAgo: 40 });
     const reply = await seed('demo', { status: 'approved', ageDays: 59, decidedDaysAgo: 59 });
-    await db.comment.update({ where: { id: reply }, data: { parentId: parent, html: '<p>reply</p>' } });
+    await db.updateTable('Comment').set({ parentId: parent, html: '<p>reply</p>' }).where('id', '=', reply).execute();
     const before = await app.services.store.pageVersion('demo', 'http://localhost:8080/jobs');
     await runJob('retention');
-    assert.equal((await db.comment.findUniqueOrThrow({ where: { id: reply } })).parentId, null);
+    assert.equal((await db.selectFrom('Comment').select('parentId').where('id', '=', reply).executeTakeFirstOrThrow()).parentId, null);
     const after = await app.services.store.pageVersion('demo', 'http://localhost:8080/jobs');
     assert.ok(before && after && after.version > before.version, 'page version bumped');
   });
 
   test('sent and failed mail and handled-reply records go after 90 days; pending mail and live claims stay', async () => {
-    const db = app.services.database.prisma;
+    const db = app.services.database.db;
     const mail = (messageId: string, status: string, ageDays: number) =>
-      db.outbox.create({
-        data: {
+      db
+        .insertInto('Outbox')
+        .values({
           kind: 'notification',
           siteId: 'demo',
           recipients: 'owner@example.test',
@@ -145,31 +153,33 @@ describe('retention', () => {
           payload: '{}',
           status,
           createdAt: ago(ageDays),
-        },
-      });
+          nextAttemptAt: ago(ageDays),
+        })
+        .execute();
     await mail('<old-sent@t>', 'sent', 91);
     await mail('<old-failed@t>', 'failed', 120);
     await mail('<old-pending@t>', 'pending', 120);
     await mail('<recent-sent@t>', 'sent', 89);
-    await db.processedMail.createMany({
-      data: [
+    await db
+      .insertInto('ProcessedMail')
+      .values([
         { messageId: '<old-reply@t>', outcome: 'applied', processedAt: ago(91) },
         { messageId: '<old-claim@t>', outcome: 'processing', processedAt: ago(91) },
         { messageId: '<recent-reply@t>', outcome: 'applied', processedAt: ago(10) },
-      ],
-    });
+      ])
+      .execute();
     await runJob('retention');
     assert.deepEqual(
-      (await db.outbox.findMany({ orderBy: { messageId: 'asc' } })).map((r) => r.messageId),
+      (await db.selectFrom('Outbox').select('messageId').orderBy('messageId', 'asc').execute()).map((r) => r.messageId),
       ['<old-pending@t>', '<recent-sent@t>'],
     );
     assert.deepEqual(
-      (await db.processedMail.findMany({ orderBy: { messageId: 'asc' } })).map((r) => r.messageId),
+      (await db.selectFrom('ProcessedMail').select('messageId').orderBy('messageId', 'asc').execute()).map((r) => r.messageId),
       ['<old-claim@t>', '<recent-reply@t>'],
     );
     await runJob('retention', { mail_days: 0 });
-    assert.equal(await db.outbox.count(), 2, 'mail_days = 0 keeps everything');
-    await db.processedMail.deleteMany();
+    assert.equal((await db.selectFrom('Outbox').select('id').execute()).length, 2, 'mail_days = 0 keeps everything');
+    await db.deleteFrom('ProcessedMail').execute();
   });
 
   test('0 days keeps dropped comments and spam forever', async () => {
@@ -184,17 +194,20 @@ describe('retention', () => {
   test('reader addresses are erased after 30 days and kept before; old rate-limit windows go', async () => {
     const old = await seed('demo', { status: 'approved', ageDays: 31, decidedDaysAgo: 30 });
     const recent = await seed('demo', { ageDays: 29 });
-    const db = app.services.database.prisma;
-    await db.rateLimit.create({ data: { key: 'comment:demo:203.0.113.7', windowStart: BigInt(ago(2).getTime()), count: 1 } });
-    await db.rateLimit.create({ data: { key: 'comment:demo:203.0.113.8', windowStart: BigInt(Date.now()), count: 1 } });
+    const db = app.services.database.db;
+    await db
+      .insertInto('RateLimit')
+      .values({ key: 'comment:demo:203.0.113.7', windowStart: ago(2).getTime(), count: 1 })
+      .execute();
+    await db.insertInto('RateLimit').values({ key: 'comment:demo:203.0.113.8', windowStart: Date.now(), count: 1 }).execute();
     await runJob('retention');
-    const rows = await db.comment.findMany({ select: { id: true, clientIp: true }, orderBy: { id: 'asc' } });
+    const rows = await db.selectFrom('Comment').select(['id', 'clientIp']).orderBy('id', 'asc').execute();
     assert.deepEqual(rows, [
       { id: old, clientIp: null },
       { id: recent, clientIp: '203.0.113.7' },
     ]);
     assert.deepEqual(
-      (await db.rateLimit.findMany()).map((r) => r.key),
+      (await db.selectFrom('RateLimit').select('key').execute()).map((r) => r.key),
       ['comment:demo:203.0.113.8'],
     );
   });
@@ -236,7 +249,7 @@ describe('stale pending comments', () => {
     const stale = await seed('demo', { ageDays: 15 });
     const fresh = await seed('demo', { ageDays: 1 });
     await runJob('reminders', { pending_action: 'drop' });
-    const rows = await app.services.database.prisma.comment.findMany({ orderBy: { id: 'asc' } });
+    const rows = await app.services.database.db.selectFrom('Comment').selectAll().orderBy('id', 'asc').execute();
     assert.deepEqual(
       rows.map((r) => [r.id, r.status, r.decidedAt !== null]),
       [
@@ -311,7 +324,7 @@ describe('the job lease', () => {
           },
         ],
         {
-          leases: counting(new PrismaJobLeases(instance.services.database.prisma), tallies[i] ?? []),
+          leases: counting(new SqlJobLeases(instance.services.database.db), tallies[i] ?? []),
           logger: instance.services.logger,
           leaseSeconds: 30,
         },
@@ -341,7 +354,7 @@ describe('the job lease', () => {
     assert.deepEqual(seconds, [...new Set(seconds)], 'two runs in the same tick');
     assert.ok((tallies[0]?.length ?? 0) >= 3 && (tallies[1]?.length ?? 0) >= 3, 'both instances tried each tick');
     assert.equal(tallies.flat().filter(Boolean).length, runs.length);
-    const lease = await new PrismaJobLeases(app.services.database.prisma).get('race');
+    const lease = await new SqlJobLeases(app.services.database.db).get('race');
     assert.ok(lease?.lastStartedAt && lease.lastFinishedAt && lease.lastFinishedAt >= lease.lastStartedAt);
     assert.ok((lease.lastDurationMs ?? 0) >= 50);
     assert.equal(lease.lastError, null);
@@ -349,8 +362,8 @@ describe('the job lease', () => {
   });
 
   test('a tick one instance already ran is not run again by a slower one; a dead holder loses the lease when it expires', async () => {
-    const a = new PrismaJobLeases(app.services.database.prisma);
-    const b = new PrismaJobLeases(second.services.database.prisma);
+    const a = new SqlJobLeases(app.services.database.db);
+    const b = new SqlJobLeases(second.services.database.db);
     const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
     const at = (ms: number) => new Date(tick.getTime() + ms);
     assert.equal(await a.acquire('tick', 'A', { now: at(5), until: at(30_005), slot: tick }), true);
@@ -378,9 +391,9 @@ describe('the job lease', () => {
           },
         },
       ],
-      { leases: new PrismaJobLeases(app.services.database.prisma), logger: app.services.logger, leaseSeconds: 30 },
+      { leases: new SqlJobLeases(app.services.database.db), logger: app.services.logger, leaseSeconds: 30 },
     );
-    const leases = new PrismaJobLeases(app.services.database.prisma);
+    const leases = new SqlJobLeases(app.services.database.db);
     assert.equal(await scheduler.runNow('flaky'), 'failed');
     assert.match((await leases.get('flaky'))?.lastError ?? '', /disk on fire/);
     assert.ok(app.logs.some((l) => l.msg === 'job failed' && l.job === 'flaky'));
@@ -399,13 +412,31 @@ test('in a running server, the retention job runs on its schedule and erases add
     const posted = await postJson(live, '/api/sites/demo/comments', { url: 'http://localhost:8080/live', author: 'Ann', body: 'Hi' });
     assert.equal(posted.status, 202);
     const { id } = (await posted.json()) as { id: number };
-    const db = live.services.database.prisma;
-    assert.ok((await db.comment.findUniqueOrThrow({ where: { id } })).clientIp, 'the address was stored');
-    await db.comment.update({ where: { id }, data: { createdAt: ago(31) } });
-    const page = await db.page.findFirstOrThrow({ where: { siteId: 'demo' } });
-    const spam = await db.comment.create({
-      data: { pageId: page.id, author: 'Bot', body: 'Buy', status: 'spam', token: randomBytes(32).toString('hex'), decidedAt: ago(8) },
-    });
+    const db = live.services.database.db;
+    const clientIp = async (commentId: number) =>
+      (await db.selectFrom('Comment').select('clientIp').where('id', '=', commentId).executeTakeFirstOrThrow()).clientIp;
+    assert.ok(await clientIp(id), 'the address was stored');
+    await db
+      .updateTable('Comment')
+      .set({ createdAt: ago(31) })
+      .where('id', '=', id)
+      .execute();
+    const page = await db.selectFrom('Page').select('id').where('siteId', '=', 'demo').executeTakeFirstOrThrow();
+    const now = new Date();
+    const spam = await db
+      .insertInto('Comment')
+      .values({
+        pageId: page.id,
+        author: 'Bot',
+        body: 'Buy',
+        status: 'spam',
+        token: randomBytes(32).toString('hex'),
+        decidedAt: ago(8),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
 
     const scheduler = startScheduler(live.services);
     assert.ok(scheduler);
@@ -418,8 +449,8 @@ test('in a running server, the retention job runs on its schedule and erases add
         finished(),
         `the retention job did not finish within 8 s: ${JSON.stringify(live.logs.filter((l) => l.component === 'jobs'))}`,
       );
-      assert.equal((await db.comment.findUniqueOrThrow({ where: { id } })).clientIp, null, 'address erased');
-      assert.equal(await db.comment.findUnique({ where: { id: spam.id } }), null, 'old spam purged');
+      assert.equal(await clientIp(id), null, 'address erased');
+      assert.equal(await db.selectFrom('Comment').select('id').where('id', '=', spam.id).executeTakeFirst(), undefined, 'old spam purged');
     } finally {
       await scheduler.stop(5000);
     }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { PrismaInboundStore } from '../../src/db/inbound-store.js';
+import { SqlInboundStore } from '../../src/db/inbound-store.js';
 import { handleReply } from '../../src/domain/moderation/handle-reply.js';
 import type { InboundReply, ReplyCommand } from '../../src/domain/moderation/inbound-reply.js';
 import { pageUrl, postForm, postJson, startTestApp, type TestApp } from '../support/app.js';
@@ -79,7 +79,7 @@ describe('a site switched to French', () => {
     const comment = await app.services.store.findComment(id);
     assert.ok(comment);
 
-    const inbound = new PrismaInboundStore(app.services.database.prisma);
+    const inbound = new SqlInboundStore(app.services.database.db);
     const deps = { ...app.services, answers: inbound, processed: inbound, confirmations: true };
     const reply = (n: number, command: ReplyCommand): InboundReply => ({
       messageId: `<fr-${n}@example.test>`,
@@ -93,7 +93,7 @@ describe('a site switched to French', () => {
     await handleReply(deps, reply(1, { kind: 'unknown', received: 'peut-être' }));
     await handleReply(deps, reply(2, { kind: 'approve' }));
 
-    const rows = await app.services.database.prisma.outbox.findMany({ orderBy: { id: 'asc' } });
+    const rows = await app.services.database.db.selectFrom('Outbox').selectAll().orderBy('id', 'asc').execute();
     assert.deepEqual(
       rows.map((r) => r.kind),
       ['notification', 'help', 'confirmation'],

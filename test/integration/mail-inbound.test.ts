@@ -43,7 +43,7 @@ after(async () => {
   await dovecot?.stop();
 });
 
-const db = () => app.services.database.prisma;
+const db = () => app.services.database.db;
 const status = async (id: number) => (await app.services.store.findComment(id))?.status;
 
 /** Delivers a reply into Epistle's mailbox and waits until the watcher has handled it. */
@@ -52,7 +52,7 @@ async function sendReply(options: ReplyOptions): Promise<{ messageId: string; ou
   const messageId = /^Message-ID: (<[^>]+>)/im.exec(raw.toString())?.[1] ?? '';
   await deliver(dovecot, raw);
   const row = await waitFor(`ProcessedMail ${messageId}`, async () => {
-    const r = await db().processedMail.findUnique({ where: { messageId } });
+    const r = await db().selectFrom('ProcessedMail').selectAll().where('messageId', '=', messageId).executeTakeFirst();
     return r && r.outcome !== 'processing' ? r : undefined;
   });
   return { messageId, outcome: row.outcome, detail: row.detail };
@@ -67,7 +67,13 @@ async function waitInFolder(folder: string, messageId: string): Promise<void> {
 }
 
 async function mailsFor(commentId: number, kind: string) {
-  const rows = await db().outbox.findMany({ where: { commentId, kind }, orderBy: { id: 'asc' } });
+  const rows = await db()
+    .selectFrom('Outbox')
+    .selectAll()
+    .where('commentId', '=', commentId)
+    .where('kind', '=', kind)
+    .orderBy('id', 'asc')
+    .execute();
   return rows.map((r) => ({
     ...r,
     payload: JSON.parse(r.payload) as { data: Record<string, unknown>; inReplyTo?: string; template: string },
@@ -175,7 +181,10 @@ describe('authentication', () => {
     assert.match(reply.detail ?? '', /not a moderator/);
     assert.equal(await status(id), 'pending');
     await waitInFolder('Rejected', reply.messageId);
-    assert.equal(await db().outbox.count({ where: { commentId: id, kind: { not: 'notification' } } }), 0);
+    assert.equal(
+      (await db().selectFrom('Outbox').select('id').where('commentId', '=', id).where('kind', '<>', 'notification').execute()).length,
+      0,
+    );
     const logged = app.logs.find((l) => l.messageId === reply.messageId && l.msg === 'mail reply rejected');
     assert.ok(logged, 'the rejection is logged with its reason');
     const token = notificationId.split('.')[2]?.split('@')[0] ?? 'missing';
@@ -230,7 +239,7 @@ describe('robustness', () => {
 
   test('a reply about a comment deleted meanwhile is logged and filed; the watcher carries on', async () => {
     const gone = await pendingComment(app);
-    await db().comment.delete({ where: { id: gone.id } });
+    await db().deleteFrom('Comment').where('id', '=', gone.id).execute();
     const reply = await sendReply({ inReplyTo: gone.notificationId, text: gmailReply('approve') });
     assert.equal(reply.outcome, 'ignored');
     await waitInFolder('Processed', reply.messageId);
@@ -250,7 +259,10 @@ describe('robustness', () => {
     });
     assert.equal(reply.outcome, 'ignored');
     assert.equal(await status(id), 'pending');
-    assert.equal(await db().outbox.count({ where: { commentId: id, kind: { not: 'notification' } } }), 0);
+    assert.equal(
+      (await db().selectFrom('Outbox').select('id').where('commentId', '=', id).where('kind', '<>', 'notification').execute()).length,
+      0,
+    );
     await waitInFolder('Processed', reply.messageId);
   });
 
@@ -262,7 +274,7 @@ describe('robustness', () => {
     await watcher.pollOnce();
     await watcher.pollOnce();
     assert.ok(await inFolder('INBOX', messageId));
-    assert.equal(await db().processedMail.count({ where: { messageId } }), 0);
+    assert.equal((await db().selectFrom('ProcessedMail').select('messageId').where('messageId', '=', messageId).execute()).length, 0);
   });
 
   test('Dovecot restarted while the watcher idles: it reconnects and handles mail that arrived meanwhile', async () => {

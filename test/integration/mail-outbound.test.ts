@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { PrismaOutbox } from '../../src/db/outbox.js';
+import { SqlOutbox } from '../../src/db/outbox.js';
 import { parseNotificationMessageId } from '../../src/domain/mail/notification.js';
 import { createSender } from '../../src/mail/mail-services.js';
 import { OutboxDeliverer } from '../../src/mail/smtp/deliverer.js';
@@ -91,12 +91,18 @@ async function postComment(app: TestApp, fields: Record<string, string> = {}) {
   const res = await postJson(app, '/api/sites/demo/comments', { url: pageUrl, author: 'Ann', body: 'Bonjour', ...fields });
   assert.equal(res.status, 202, await res.clone().text());
   const { id } = (await res.json()) as { id: number };
-  const comment = await app.services.database.prisma.comment.findUniqueOrThrow({ where: { id } });
+  const comment = await app.services.database.db.selectFrom('Comment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   assert.ok(comment.notificationMessageId, 'the comment has its notification Message-ID');
   return { id, token: comment.token, messageId: comment.notificationMessageId };
 }
 
-const outboxRow = (app: TestApp, commentId: number) => app.services.database.prisma.outbox.findFirstOrThrow({ where: { commentId } });
+const outboxRow = (app: TestApp, commentId: number) =>
+  app.services.database.db
+    .selectFrom('Outbox')
+    .selectAll()
+    .where('commentId', '=', commentId)
+    .orderBy('id', 'asc')
+    .executeTakeFirstOrThrow();
 
 /** A deliverer like the one serve starts, with retries in milliseconds instead of minutes. */
 function quickDeliverer(app: TestApp, outbox = app.services.outbox, batchSize = 10): OutboxDeliverer {
@@ -216,8 +222,8 @@ describe('notifications over SMTP', () => {
     for (let i = 0; i < 8; i++) comments.push(await postComment(app, { author: `Pair ${i}` }));
     // Two outboxes and two SMTP pools, as two instances would have (one connection: see outbox-store.test.ts).
     const domain = 'example.test';
-    const one = quickDeliverer(app, new PrismaOutbox(app.services.database.prisma, domain), 2);
-    const two = quickDeliverer(app, new PrismaOutbox(app.services.database.prisma, domain), 2);
+    const one = quickDeliverer(app, new SqlOutbox(app.services.database.db, domain), 2);
+    const two = quickDeliverer(app, new SqlOutbox(app.services.database.db, domain), 2);
     one.start();
     two.start();
     try {

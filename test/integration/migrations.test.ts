@@ -2,7 +2,7 @@
 // each in a transaction with its record, once. Runs on SQLite, and on PostgreSQL when
 // EPISTLE_TEST_DB=postgresql.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +170,49 @@ describe(`migrations on ${testProvider}`, () => {
     assert.deepEqual(applied, committed, 'each migration applied by exactly one of them');
     for (const r of reports) assert.deepEqual([...r.applied, ...r.alreadyApplied].sort(), committed);
     assert.deepEqual(await recorded(url), committed);
+  });
+
+  test('with nothing pending, a run takes no lock and writes nothing', async () => {
+    const { url } = await freshDatabase();
+    await migrate(url);
+    const timeout = (ms: number) => new Promise((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms));
+    if (testProvider === 'sqlite') {
+      const file = sqlitePath(url);
+      const stamp = () => `${statSync(file).mtimeMs}/${statSync(file).size}`;
+      const before = stamp();
+      await new Promise((r) => setTimeout(r, 20)); // so that a write would show in mtime
+      assert.deepEqual(await migrate(url), { applied: [], alreadyApplied: committed });
+      assert.equal(stamp(), before, 'the database file is untouched');
+      // A read-only connection may create an empty WAL (SQLite needs one to read in WAL mode) but writes nothing to it.
+      assert.equal(existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0, 0, 'nothing written to the WAL');
+      // Another process holding the write lock does not make a start wait (better-sqlite3 would
+      // block for busy_timeout and fail if the run asked for the lock).
+      const other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        const started = Date.now();
+        await migrate(url);
+        assert.ok(Date.now() - started < 2000, 'no wait for the write lock');
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      return;
+    }
+    // PostgreSQL: another session holds the migration lock and blocks writes to the record table;
+    // a run with nothing pending must not wait for either.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('LOCK TABLE "_epistle_migrations" IN EXCLUSIVE MODE');
+      await other.query("SELECT pg_advisory_xact_lock(hashtext('epistle-migrations'))");
+      const report = await Promise.race([migrate(url), timeout(3000)]);
+      assert.deepEqual(report, { applied: [], alreadyApplied: committed });
+    } finally {
+      await other.query('ROLLBACK');
+      await other.end();
+    }
   });
 
   test('the committed SQL is what gets recorded (checksums of the files)', async () => {

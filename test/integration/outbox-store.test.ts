@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { defaultRetryPolicy, PrismaOutbox } from '../../src/db/outbox.js';
+import { defaultRetryPolicy, SqlOutbox } from '../../src/db/outbox.js';
 import { notificationMessageId, parseNotificationMessageId } from '../../src/domain/mail/notification.js';
 import type { OutgoingMail } from '../../src/domain/mail/ports.js';
 import { newModerationToken } from '../../src/domain/tokens.js';
@@ -42,8 +42,9 @@ describe('outbox storage', () => {
     const res = await postJson(app, '/api/sites/demo/comments', { url: pageUrl, author: 'Ann', body: 'Hi' });
     assert.equal(res.status, 202);
     const { id } = (await res.json()) as { id: number };
-    const row = await app.services.database.prisma.comment.findUniqueOrThrow({ where: { id } });
-    const outbox = await app.services.database.prisma.outbox.findMany({ where: { commentId: id } });
+    const db = app.services.database.db;
+    const row = await db.selectFrom('Comment').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const outbox = await db.selectFrom('Outbox').selectAll().where('commentId', '=', id).execute();
     assert.equal(outbox.length, 1);
     assert.equal(outbox[0]?.kind, 'notification');
     assert.equal(outbox[0]?.status, 'pending');
@@ -68,7 +69,7 @@ describe('outbox storage', () => {
       token,
     };
     await assert.rejects(app.services.store.createComment(input, () => mail({ kind: 'notification', messageId: taken })));
-    assert.equal(await app.services.database.prisma.comment.count({ where: { token } }), 0);
+    assert.equal((await app.services.database.db.selectFrom('Comment').select('id').where('token', '=', token).execute()).length, 0);
   });
 
   test('enqueuing the same fixed Message-ID twice queues one mail', async () => {
@@ -76,21 +77,21 @@ describe('outbox storage', () => {
     const a = await app.services.outbox.enqueue(mail({ messageId: fixed }));
     const b = await app.services.outbox.enqueue(mail({ messageId: fixed }));
     assert.equal(a.id, b.id);
-    assert.equal(await app.services.database.prisma.outbox.count({ where: { messageId: fixed } }), 1);
+    assert.equal((await app.services.database.db.selectFrom('Outbox').select('id').where('messageId', '=', fixed).execute()).length, 1);
   });
 
   test('two instances claiming at the same time never get the same row', async () => {
-    await app.services.database.prisma.outbox.updateMany({ where: { status: 'pending' }, data: { status: 'sent' } });
+    await app.services.database.db.updateTable('Outbox').set({ status: 'sent' }).where('status', '=', 'pending').execute();
     const ids = new Set<number>();
     for (let i = 0; i < 30; i++) ids.add((await app.services.outbox.enqueue(mail())).id);
-    const one = new PrismaOutbox(app.services.database.prisma, 'example.test');
-    const two = new PrismaOutbox(second.prisma, 'example.test');
+    const one = new SqlOutbox(app.services.database.db, 'example.test');
+    const two = new SqlOutbox(second.db, 'example.test');
     const now = new Date();
     // A burst: four claims read the same candidates; each row goes to one of them.
     const burst = (await Promise.all([one, two, one, two].map((o) => o.claimDue(now, 4, 60_000)))).flat().map((r) => r.id);
     assert.equal(new Set(burst).size, burst.length, 'a row was claimed twice in the burst');
     // Then two workers claim small batches at the same time until nothing is left for them.
-    const worker = async (outbox: PrismaOutbox) => {
+    const worker = async (outbox: SqlOutbox) => {
       const mine: number[] = [];
       for (let got = -1; got !== 0;) {
         const rows = await outbox.claimDue(now, 5, 60_000);

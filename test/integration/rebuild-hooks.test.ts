@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { PrismaInboundStore } from '../../src/db/inbound-store.js';
-import { PrismaRebuildQueue } from '../../src/db/rebuild-queue.js';
+import { SqlInboundStore } from '../../src/db/inbound-store.js';
+import { SqlRebuildQueue } from '../../src/db/rebuild-queue.js';
 import { answerComment } from '../../src/domain/comments/answer-comment.js';
 import { moderateComment } from '../../src/domain/comments/moderate-comment.js';
 import type { RetryPolicy } from '../../src/domain/rebuilds/policy.js';
@@ -132,7 +132,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startWorker(queue: PrismaRebuildQueue, sites: string[], safetyIntervalMs = 200): RebuildWorker {
+function startWorker(queue: SqlRebuildQueue, sites: string[], safetyIntervalMs = 200): RebuildWorker {
   const logger = app.services.logger.child({ component: 'rebuild' });
   const w = new RebuildWorker(
     { rebuildQueue: queue, runner: createRebuildRunner(app.services.rebuildTargets, logger), clock: app.services.clock, logger },
@@ -166,7 +166,8 @@ async function approve(id: number): Promise<number> {
   return Date.now() - started;
 }
 
-const row = (siteId: string) => app.services.database.prisma.rebuildRequest.findUniqueOrThrow({ where: { siteId } });
+const row = (siteId: string) =>
+  app.services.database.db.selectFrom('RebuildRequest').selectAll().where('siteId', '=', siteId).executeTakeFirstOrThrow();
 const logsOf = (site: string, msg: string) => app.logs.filter((l) => l.site === site && l.msg === msg);
 
 describe('rebuild hooks', () => {
@@ -220,7 +221,7 @@ describe('rebuild hooks', () => {
     await waitFor('the approval build', () => hook.of('debounce').length === before + 1);
     await sleep(300);
     const outcome = await answerComment(
-      { ...app.services, answers: new PrismaInboundStore(app.services.database.prisma) },
+      { ...app.services, answers: new SqlInboundStore(app.services.database.db) },
       { commentId: id, text: 'Thanks!', by: 'owner@example.test' },
     );
     assert.equal(outcome.kind, 'answered');
@@ -314,9 +315,9 @@ describe('rebuild hooks', () => {
     // A second instance's queue: its own connection on PostgreSQL; on SQLite the same connection
     // (better-sqlite3 waits for locks synchronously, so two in one process would deadlock).
     const second: Database = testProvider === 'postgresql' ? await openDatabase(app.db.url) : app.services.database;
-    const otherQueue = new PrismaRebuildQueue(second.prisma);
+    const otherQueue = new SqlRebuildQueue(second.db);
     const other = startWorker(otherQueue, ['shared'], 20);
-    const eager = startWorker(new PrismaRebuildQueue(app.services.database.prisma), ['shared'], 20);
+    const eager = startWorker(new SqlRebuildQueue(app.services.database.db), ['shared'], 20);
     hook.behaviour.set('shared', (_call, res) => setTimeout(() => res.writeHead(200).end(), 200));
     try {
       // One approval per round: one request, which three workers polling every 20 ms all see due.
@@ -337,7 +338,7 @@ describe('rebuild hooks', () => {
     const second: Database = testProvider === 'postgresql' ? await openDatabase(app.db.url) : app.services.database;
     try {
       // Both read the row before either writes (on SQLite the shared connection interleaves them so).
-      const queues = [new PrismaRebuildQueue(app.services.database.prisma), new PrismaRebuildQueue(second.prisma)];
+      const queues = [new SqlRebuildQueue(app.services.database.db), new SqlRebuildQueue(second.db)];
       const sites = [{ siteId: 'quiet', leaseMs: 10_000 }];
       for (let round = 0; round < 5; round++) {
         await app.services.rebuildQueue.request(

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { PrismaInboundStore } from '../../src/db/inbound-store.js';
+import { SqlInboundStore } from '../../src/db/inbound-store.js';
 import { answerComment } from '../../src/domain/comments/answer-comment.js';
 import { moderateComment } from '../../src/domain/comments/moderate-comment.js';
 import { postJson, startTestApp, type TestApp } from './app.js';
@@ -123,7 +123,7 @@ export async function publish(app: TestApp, site: string, fields: Record<string,
 
 /** The owner's answer, published at once as by a "reply" by email. */
 export async function ownerAnswer(app: TestApp, commentId: number, text: string): Promise<number> {
-  const answers = new PrismaInboundStore(app.services.database.prisma);
+  const answers = new SqlInboundStore(app.services.database.db);
   const outcome = await answerComment({ ...app.services, answers }, { commentId, text, by: 'owner@example.test' });
   if (outcome.kind !== 'answered') throw new Error(`not answered: ${outcome.kind}`);
   return outcome.answer.id;

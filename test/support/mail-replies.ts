@@ -156,7 +156,11 @@ export async function pendingComment(
   const res = await postJson(app, `/api/sites/${site}/comments`, { url: pageUrl, author: 'Ann', body: 'Hello', ...fields });
   if (res.status !== 202) throw new Error(`post failed: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: number };
-  const row = await app.services.database.prisma.comment.findUniqueOrThrow({ where: { id }, select: { notificationMessageId: true } });
+  const row = await app.services.database.db
+    .selectFrom('Comment')
+    .select('notificationMessageId')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   if (!row.notificationMessageId) throw new Error('the comment has no notification Message-ID');
   return { id, notificationId: row.notificationMessageId };
 }

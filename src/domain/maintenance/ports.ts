@@ -1,4 +1,4 @@
-// What the retention, reminder and digest use cases need from storage. The Prisma adapter is
+// What the retention, reminder and digest use cases need from storage. The SQL adapter is
 // src/db/maintenance-store.ts; unit tests use an in-memory fake.
 
 /** A pending comment as a moderator's reminder or digest lists it. */

@@ -5,7 +5,7 @@
 // reply to Epistle is left in place and remembered for this connection only.
 import type { ImapFlow, ImapFlowOptions } from 'imapflow';
 import type { ImapConfig } from '../../config/sections/mail.js';
-import { PrismaInboundStore } from '../../db/inbound-store.js';
+import { SqlInboundStore } from '../../db/inbound-store.js';
 import type { Services } from '../../services.js';
 import type { DnsResolver } from '../reply/authenticate.js';
 import { createImapClient } from './client.js';
@@ -37,7 +37,7 @@ export function startMailWatcher(services: WatcherServices, options: WatcherOpti
   if (!services.config.imap) throw new Error('startMailWatcher needs an [imap] section');
   const config: ImapConfig = services.config.imap;
   const logger = services.logger.child({ component: 'imap' });
-  const inbound = new PrismaInboundStore(services.database.prisma);
+  const inbound = new SqlInboundStore(services.database.db);
   const deps: MessageDeps = {
     ...services,
     logger,

@@ -1,8 +1,8 @@
 // Delivers the outbox. Woken at once when this process queues mail (a new comment reaches the
 // moderators in milliseconds), and otherwise every so often or when the earliest retry is due,
 // so mail queued by another instance or left by a crash is delivered too. Several deliverers
-// may run on one database: each row is claimed by one of them (see PrismaOutbox.claimDue).
-import { defaultRetryPolicy, type OutboxRow, type PrismaOutbox, type RetryPolicy } from '../../db/outbox.js';
+// may run on one database: each row is claimed by one of them (see SqlOutbox.claimDue).
+import { defaultRetryPolicy, type OutboxQueue, type OutboxRow, type RetryPolicy } from '../../db/outbox.js';
 import { redactMessageId } from '../../domain/mail/notification.js';
 import type { Clock } from '../../domain/ports.js';
 import type { Logger } from '../../log.js';
@@ -10,7 +10,7 @@ import type { MailRenderer } from '../render.js';
 import type { MailSender } from './sender.js';
 
 export interface DelivererDeps {
-  outbox: PrismaOutbox;
+  outbox: OutboxQueue;
   renderer: MailRenderer;
   sender: MailSender;
   logger: Logger;
@@ -135,8 +135,7 @@ export class OutboxDeliverer {
     };
     try {
       const { template, locale, data } = row.payload;
-      const rendered = this.deps.renderer.render({ siteId: row.siteId, template, locale, data });
-      await this.deps.sender.send(row, rendered);
+      await this.deps.sender.send(row, () => this.deps.renderer.render({ siteId: row.siteId, template, locale, data }));
     } catch (error) {
       const reason = describe(error);
       const status = await this.deps.outbox.markAttemptFailed(row, reason, this.deps.clock.now(), this.options.retry);

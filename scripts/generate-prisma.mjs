@@ -1,4 +1,4 @@
-// Generates one Prisma client per provider (npm postinstall), so a fresh clone builds.
+// Generates one Prisma client per provider. Called only by scripts/build.mjs (npm prepare).
 // Uses the Rust-free engine through prisma.config.ts: nothing is downloaded.
 import { execFileSync } from 'node:child_process';
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-deps.sh
-[ -d src/db/generated/sqlite ] || node scripts/generate-prisma.mjs
+[ -f dist/main.js ] || node scripts/build.mjs  # npm ci ran it (prepare) unless scripts were off
 npx tsc --noEmit
 npx eslint .
 npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }

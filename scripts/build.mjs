@@ -1,0 +1,52 @@
+// Builds dist/ (npm `prepare`: runs on `npm ci` in a checkout, production installs included, and
+// on `npm pack`). esbuild, a runtime dependency, so the build needs no devDependency.
+//
+// Each src/**/*.ts is transpiled to the same place under dist/ (no bundling): the
+// `new URL('../../locales/', import.meta.url)`-style paths then find templates/, locales/ and
+// prisma/ from dist/ exactly as from src/, and lazy `import()`s stay lazy. Types are checked by
+// `tsc --noEmit` in the tests, not here.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const started = Date.now();
+process.chdir(join(import.meta.dirname, '..'));
+
+// Prisma generation is its own script so the query-layer change can drop or replace it. Skipped
+// when `prisma` is not installed (a production install once it is a devDependency).
+const require = createRequire(import.meta.url);
+const hasPrisma = (() => {
+  try {
+    require.resolve('prisma/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (hasPrisma) execFileSync(process.execPath, ['scripts/generate-prisma.mjs'], { stdio: 'inherit' });
+else console.error('build: prisma is not installed, skipping scripts/generate-prisma.mjs');
+
+/** Every .ts file under dir, declaration files excepted. */
+const sources = (dir) =>
+  readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => join(e.parentPath, e.name));
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: sources('src'),
+  outdir: 'dist',
+  outbase: 'src',
+  bundle: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  logLevel: 'warning',
+});
+
+// The browser embed (dist/embed/), when that part of the project is present.
+if (existsSync('scripts/build-embed.mjs')) execFileSync(process.execPath, ['scripts/build-embed.mjs'], { stdio: 'inherit' });
+
+console.error(`build: dist/ in ${Date.now() - started} ms`);

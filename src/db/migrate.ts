@@ -4,12 +4,13 @@
 // write lock (BEGIN IMMEDIATE), PostgreSQL an advisory lock. We do not use `prisma migrate deploy`
 // because its wasm engine cannot talk to PostgreSQL through the pg adapter (docs/ARCHITECTURE.md).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { createSqliteFile } from './sqlite-file.js';
 
 export interface Migration {
   name: string;
@@ -68,7 +69,7 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
 
 function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
   const file = sqlitePath(url);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  createSqliteFile(file);
   const db = new Database(file, { timeout: 10_000 });
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian, the real servers the tests run against, when missing:
-# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, and wrk/nginx for the benchmarks.
+# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, systemd-analyze (checks contrib/systemd), and
+# wrk/nginx for the benchmarks.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -8,6 +9,7 @@ command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
 [ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ "${1:-}" = "--bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi

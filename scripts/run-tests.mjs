@@ -1,7 +1,7 @@
 // Runs the test phases in order and prints one closing line with the totals across all of them.
 // Phases: unit; integration on SQLite; integration on PostgreSQL (except mail-* files, whose
-// subject is the mail servers, and sqlite-* files); browser. A phase may be picked
-// with `npm test -- <phase>`.
+// subject is the mail servers, and sqlite-* files); browser; package (npm pack and installs from
+// the registry cache, minutes: see test/package). A phase may be picked with `npm test -- <phase>`.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 
@@ -33,6 +33,7 @@ const phases = [
     env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }),
   },
   { name: 'browser', files: () => files('test/browser'), env: () => ({}) },
+  { name: 'package', files: () => files('test/package'), env: () => ({}) },
 ];
 
 let passed = 0;

@@ -1,0 +1,174 @@
+// Epistle installed as a person installs it, without a checkout or devDependencies:
+// 1. `npm pack`, then `npm install -g --prefix <temp>` of the tarball: `epistle` on the PATH runs
+//    init, migrate, serve (answers /readyz, takes a comment), comments list and backup.
+// 2. A copy of the checkout with `npm ci --omit=dev` (the build runs through `prepare` with
+//    runtime dependencies only), then `npm start`.
+// Each install compiles better-sqlite3 (node-gyp): a few minutes, hence a phase of its own.
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { cleanEnv, freePort } from '../support/cli.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const exec = promisify(execFile);
+const npmOptions = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+
+/** Runs a command to completion; the error carries its output. */
+async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return exec(command, args, { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 8 * 60_000 });
+}
+
+/** Starts a server and resolves once /readyz answers 200; rejects if it exits first or after 60 s. */
+async function startServer(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number) {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}:\n${output}`);
+    if (Date.now() - started > 60_000) throw new Error(`not ready after 60 s:\n${output}`);
+    const status = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return { child, output: () => output };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+/** The server's environment: a free port, and the demo site reachable from it. */
+function serverEnv(port: number, extra: Record<string, string> = {}) {
+  return cleanEnv({
+    EPISTLE_SERVER_LISTEN: `127.0.0.1:${port}`,
+    EPISTLE_SITES_DEMO_ORIGINS: `http://localhost:8080,http://127.0.0.1:${port}`,
+    ...extra,
+  });
+}
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+describe('installed from the packed tarball, globally, into a temp prefix', () => {
+  let work: string;
+  let tarball: string;
+  let server: ChildProcess | undefined;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'epistle-package-'));
+    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: root });
+    const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    assert.ok(name, 'npm pack wrote a tarball');
+    tarball = join(work, name);
+  });
+
+  after(async () => {
+    if (server) await stop(server);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the tarball holds the built program, migrations, templates, locales, contrib and LICENSE, and no sources', async () => {
+    const { stdout } = await run('tar', ['tzf', tarball], { cwd: work });
+    const files = stdout.split('\n');
+    for (const f of [
+      'package/dist/main.js',
+      'package/dist/cli/serve.js',
+      'package/prisma/sqlite/migrations/0001_init/migration.sql',
+      'package/prisma/postgresql/migrations/0001_init/migration.sql',
+      'package/templates/pages/demo.html',
+      'package/locales/en/common.json',
+      'package/contrib/systemd/epistle.service',
+      'package/LICENSE',
+      'package/README.md',
+    ]) {
+      assert.ok(files.includes(f), `${f} is packed`);
+    }
+    assert.ok(!files.some((f) => f.startsWith('package/src/') || f.startsWith('package/test/')), 'no TypeScript sources or tests');
+  });
+
+  test('npm install -g puts epistle on the PATH; init, migrate, serve, a comment, backup work outside any checkout', async () => {
+    const prefix = join(work, 'prefix');
+    await run('npm', ['install', '-g', '--prefix', prefix, tarball, ...npmOptions], { cwd: work });
+    const installed = join(prefix, 'lib/node_modules/epistle');
+    assert.ok(!existsSync(join(installed, 'node_modules/typescript')), 'no devDependency is installed');
+
+    const site = join(work, 'site');
+    mkdirSync(site);
+    const port = await freePort();
+    // `epistle` found through PATH, as a shell would.
+    const env = serverEnv(port, { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` });
+    const epistle = (...args: string[]) => run('epistle', args, { cwd: site, env });
+
+    const help = await epistle('--help');
+    for (const command of ['init', 'serve', 'migrate', 'backup', 'comments', 'mail'])
+      assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+
+    const init = await epistle('init');
+    assert.match(init.stdout, /wrote .*epistle\.toml/);
+    assert.equal(mode(join(site, 'epistle.toml')), 0o600);
+    assert.equal(mode(join(site, 'data')), 0o700);
+
+    const migrated = await epistle('migrate');
+    assert.match(migrated.stdout, /^applied 0001_init/);
+
+    const started = await startServer('epistle', ['serve'], site, env, port);
+    server = started.child;
+    const posted = await fetch(`http://127.0.0.1:${port}/api/sites/demo/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'url=http://localhost:8080/demo&author=Ann&body=Installed',
+      redirect: 'manual',
+    });
+    assert.equal(posted.status, 303, started.output());
+    const listed = await epistle('comments', 'list', '--status', 'pending');
+    assert.match(listed.stdout, /pending\s+demo\s.*\bAnn\b/);
+
+    const backup = await epistle('backup', 'copy.db');
+    assert.match(backup.stdout, /integrity ok/);
+    assert.equal(await stop(server), 0, started.output());
+  });
+});
+
+describe('a checkout installed with npm ci --omit=dev, then npm start', () => {
+  let work: string;
+  let server: ChildProcess | undefined;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'epistle-omit-dev-'));
+    // The checkout's own files (tracked or new, not ignored): what a fresh clone has.
+    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
+    for (const file of stdout.split('\0').filter(Boolean)) {
+      if (!existsSync(join(root, file))) continue; // deleted in the work tree
+      mkdirSync(dirname(join(work, file)), { recursive: true });
+      cpSync(join(root, file), join(work, file));
+    }
+  });
+
+  after(async () => {
+    if (server) await stop(server);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('builds through prepare with runtime dependencies only, and npm start serves', async () => {
+    await run('npm', ['ci', '--omit=dev', ...npmOptions], { cwd: work });
+    assert.ok(existsSync(join(work, 'dist/main.js')), 'prepare built dist/');
+    for (const dev of ['typescript', 'tsx']) assert.ok(!existsSync(join(work, 'node_modules', dev)), `${dev} is not installed`);
+    const port = await freePort();
+    const started = await startServer('npm', ['start'], work, serverEnv(port), port);
+    server = started.child;
+    assert.match(started.output(), /listening on/);
+    // npm passes SIGTERM on to the server, which stops cleanly.
+    assert.equal(await stop(server), 0, started.output());
+  });
+});

@@ -3,7 +3,8 @@
 //    init, migrate, serve (answers /readyz, takes a comment), comments list and backup.
 // 2. A copy of the checkout with `npm ci --omit=dev` (the build runs through `prepare` with
 //    runtime dependencies only), then `npm start`.
-// Each install compiles better-sqlite3 (node-gyp): a few minutes, hence a phase of its own.
+// Each install compiles better-sqlite3 (node-gyp, 1-2 min on a quiet 2-core machine, far more
+// under load), hence a phase of its own; the two installs run at the same time.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -20,12 +21,53 @@ const npmOptions = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=e
 
 /** Runs a command to completion; the error carries its output. */
 async function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  return exec(command, args, { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 8 * 60_000 });
+  return exec(command, args, { cwd: options.cwd, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 20 * 60_000 });
 }
+
+/** Resolves to the error, or undefined: started now, awaited by a later test, never unhandled. */
+const settle = (promise: Promise<unknown>): Promise<Error | undefined> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+
+let work: string;
+let tarball: string;
+let prefix: string;
+let checkout: string;
+let globalInstall: Promise<Error | undefined>;
+let omitDevInstall: Promise<Error | undefined>;
+const servers: ChildProcess[] = [];
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'epistle-package-'));
+  // The checkout's own files (tracked or new, not ignored): what a fresh clone has.
+  checkout = join(work, 'checkout');
+  const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(root, file))) continue; // deleted in the work tree
+    mkdirSync(dirname(join(checkout, file)), { recursive: true });
+    cpSync(join(root, file), join(checkout, file));
+  }
+  await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: root });
+  const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  assert.ok(name, 'npm pack wrote a tarball');
+  tarball = join(work, name);
+  prefix = join(work, 'prefix');
+  globalInstall = settle(run('npm', ['install', '-g', '--prefix', prefix, tarball, ...npmOptions], { cwd: work }));
+  omitDevInstall = settle(run('npm', ['ci', '--omit=dev', ...npmOptions], { cwd: checkout }));
+});
+
+after(async () => {
+  await Promise.all([globalInstall, omitDevInstall]);
+  await Promise.all(servers.map((s) => stop(s)));
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** Starts a server and resolves once /readyz answers 200; rejects if it exits first or after 60 s. */
 async function startServer(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number) {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.push(child);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -61,23 +103,6 @@ function serverEnv(port: number, extra: Record<string, string> = {}) {
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('installed from the packed tarball, globally, into a temp prefix', () => {
-  let work: string;
-  let tarball: string;
-  let server: ChildProcess | undefined;
-
-  before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'epistle-package-'));
-    await run('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: root });
-    const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
-    assert.ok(name, 'npm pack wrote a tarball');
-    tarball = join(work, name);
-  });
-
-  after(async () => {
-    if (server) await stop(server);
-    rmSync(work, { recursive: true, force: true });
-  });
-
   test('the tarball holds the built program, migrations, templates, locales, contrib and LICENSE, and no sources', async () => {
     const { stdout } = await run('tar', ['tzf', tarball], { cwd: work });
     const files = stdout.split('\n');
@@ -98,8 +123,8 @@ describe('installed from the packed tarball, globally, into a temp prefix', () =
   });
 
   test('npm install -g puts epistle on the PATH; init, migrate, serve, a comment, backup work outside any checkout', async () => {
-    const prefix = join(work, 'prefix');
-    await run('npm', ['install', '-g', '--prefix', prefix, tarball, ...npmOptions], { cwd: work });
+    const failed = await globalInstall;
+    if (failed) throw failed;
     const installed = join(prefix, 'lib/node_modules/epistle');
     assert.ok(!existsSync(join(installed, 'node_modules/typescript')), 'no devDependency is installed');
 
@@ -123,7 +148,6 @@ describe('installed from the packed tarball, globally, into a temp prefix', () =
     assert.match(migrated.stdout, /^applied 0001_init/);
 
     const started = await startServer('epistle', ['serve'], site, env, port);
-    server = started.child;
     const posted = await fetch(`http://127.0.0.1:${port}/api/sites/demo/comments`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -136,39 +160,20 @@ describe('installed from the packed tarball, globally, into a temp prefix', () =
 
     const backup = await epistle('backup', 'copy.db');
     assert.match(backup.stdout, /integrity ok/);
-    assert.equal(await stop(server), 0, started.output());
+    assert.equal(await stop(started.child), 0, started.output());
   });
 });
 
 describe('a checkout installed with npm ci --omit=dev, then npm start', () => {
-  let work: string;
-  let server: ChildProcess | undefined;
-
-  before(async () => {
-    work = mkdtempSync(join(tmpdir(), 'epistle-omit-dev-'));
-    // The checkout's own files (tracked or new, not ignored): what a fresh clone has.
-    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root });
-    for (const file of stdout.split('\0').filter(Boolean)) {
-      if (!existsSync(join(root, file))) continue; // deleted in the work tree
-      mkdirSync(dirname(join(work, file)), { recursive: true });
-      cpSync(join(root, file), join(work, file));
-    }
-  });
-
-  after(async () => {
-    if (server) await stop(server);
-    rmSync(work, { recursive: true, force: true });
-  });
-
   test('builds through prepare with runtime dependencies only, and npm start serves', async () => {
-    await run('npm', ['ci', '--omit=dev', ...npmOptions], { cwd: work });
-    assert.ok(existsSync(join(work, 'dist/main.js')), 'prepare built dist/');
-    for (const dev of ['typescript', 'tsx']) assert.ok(!existsSync(join(work, 'node_modules', dev)), `${dev} is not installed`);
+    const failed = await omitDevInstall;
+    if (failed) throw failed;
+    assert.ok(existsSync(join(checkout, 'dist/main.js')), 'prepare built dist/');
+    for (const dev of ['typescript', 'tsx']) assert.ok(!existsSync(join(checkout, 'node_modules', dev)), `${dev} is not installed`);
     const port = await freePort();
-    const started = await startServer('npm', ['start'], work, serverEnv(port), port);
-    server = started.child;
+    const started = await startServer('npm', ['start'], checkout, serverEnv(port), port);
     assert.match(started.output(), /listening on/);
     // npm passes SIGTERM on to the server, which stops cleanly.
-    assert.equal(await stop(server), 0, started.output());
+    assert.equal(await stop(started.child), 0, started.output());
   });
 });

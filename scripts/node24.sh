@@ -39,7 +39,20 @@ cp -a "$modules/better-sqlite3" "$copy/node_modules/better-sqlite3"
 
 cd "$copy"
 export PATH="$node24/bin:$PATH"
-started=$(date +%s)
-npm_config_nodedir="$node24" npm_config_build_from_source=better-sqlite3 npm rebuild better-sqlite3 --loglevel=error >/dev/null
-echo "=== better-sqlite3 compiled for Node 24 in $(($(date +%s) - started)) s"
+# Compiling takes 1-2 min on a quiet 2-core machine (SQLite itself is most of it): the result is
+# kept per better-sqlite3 version and Node ABI, and reused by later runs on this machine.
+version=$(node -p 'require("./node_modules/better-sqlite3/package.json").version')
+abi=$(node -p 'process.versions.modules')
+cached="${XDG_CACHE_HOME:-$HOME/.cache}/epistle/better-sqlite3-$version-node-abi$abi.node"
+addon=node_modules/better-sqlite3/build/Release/better_sqlite3.node
+if [ -f "$cached" ]; then
+  cp "$cached" "$addon"
+  echo "=== better-sqlite3 $version for Node 24 (ABI $abi) from $cached"
+else
+  started=$(date +%s)
+  npm_config_nodedir="$node24" npm_config_build_from_source=better-sqlite3 npm rebuild better-sqlite3 --loglevel=error >/dev/null
+  mkdir -p "$(dirname "$cached")"
+  cp "$addon" "$cached.tmp" && mv "$cached.tmp" "$cached"
+  echo "=== better-sqlite3 $version compiled for Node 24 (ABI $abi) in $(($(date +%s) - started)) s"
+fi
 node scripts/run-tests.mjs unit sqlite

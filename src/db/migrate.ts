@@ -56,6 +56,16 @@ function checkEdited(m: Migration, recorded: string | undefined): boolean {
   return true;
 }
 
+/**
+ * The report when every migration is already recorded (unchanged), else undefined. Lets a start
+ * with nothing pending skip the write lock entirely: it neither waits behind a busy writer nor
+ * writes anything.
+ */
+function nothingPending(migrations: Migration[], recorded: Map<string, string>): MigrationReport | undefined {
+  if (!migrations.every((m) => checkEdited(m, recorded.get(m.name)))) return undefined;
+  return { applied: [], alreadyApplied: migrations.map((m) => m.name) };
+}
+
 export interface MigrateOptions {
   /** Folder holding <provider>/migrations/ (default: the committed prisma/ folder). */
   root?: string;
@@ -73,6 +83,12 @@ function migrateSqlite(url: string, migrations: Migration[]): MigrationReport {
   const db = new Database(file, { timeout: 10_000 });
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
+    const hasRecords = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_epistle_migrations'`).get();
+    if (hasRecords) {
+      const rows = db.prepare('SELECT name, checksum FROM "_epistle_migrations"').all() as Array<{ name: string; checksum: string }>;
+      const done = nothingPending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (done) return done;
+    }
     db.pragma('journal_mode = WAL');
     // SQLite can only change foreign-key enforcement outside a transaction. Prisma's table
     // redefinitions (copy, DROP, rename) would otherwise cascade-delete dependent rows, so it is
@@ -116,6 +132,12 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
   await client.connect();
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
+    const { rows: exists } = await client.query<{ table: string | null }>(`SELECT to_regclass('"_epistle_migrations"')::text AS table`);
+    if (exists[0]?.table) {
+      const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_epistle_migrations"');
+      const done = nothingPending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (done) return done;
+    }
     for (const m of migrations) {
       await client.query('BEGIN');
       try {

@@ -172,6 +172,37 @@ describe(`migrations on ${testProvider}`, () => {
     assert.deepEqual(await recorded(url), committed);
   });
 
+  test('with nothing pending, migrating neither takes the migration lock nor waits for it', async () => {
+    const { url } = await freshDatabase();
+    await migrate(url);
+    // Another connection holds what a migrator locks: SQLite's write lock, or the advisory lock.
+    let release: () => Promise<void>;
+    if (testProvider === 'sqlite') {
+      const holder = new Database(sqlitePath(url));
+      holder.exec('BEGIN IMMEDIATE');
+      release = () => {
+        holder.exec('ROLLBACK');
+        holder.close();
+        return Promise.resolve();
+      };
+    } else {
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      await holder.query("SELECT pg_advisory_lock(hashtext('epistle-migrations'))");
+      release = () => holder.end();
+    }
+    try {
+      const started = Date.now();
+      const timeout = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000).unref());
+      const report = await Promise.race([migrate(url), timeout]);
+      assert.notEqual(report, 'waited', 'migrate waited for the lock');
+      assert.deepEqual(report, { applied: [], alreadyApplied: committed });
+      assert.ok(Date.now() - started < 5_000);
+    } finally {
+      await release();
+    }
+  });
+
   test('the committed SQL is what gets recorded (checksums of the files)', async () => {
     const { url } = await freshDatabase();
     await migrate(url);

@@ -14,8 +14,9 @@ import { build } from 'esbuild';
 const started = Date.now();
 process.chdir(join(import.meta.dirname, '..'));
 
-// Prisma generation is its own script so the query-layer change can drop or replace it. Skipped
-// when `prisma` is not installed (a production install once it is a devDependency).
+// Prisma generation is its own script so the query-layer change can drop or replace it (it is
+// not needed here once the generated code is types only). Skipped when the script is gone or
+// `prisma` is not installed (a production install once it is a devDependency).
 const require = createRequire(import.meta.url);
 const hasPrisma = (() => {
   try {
@@ -25,14 +26,17 @@ const hasPrisma = (() => {
     return false;
   }
 })();
-if (hasPrisma) execFileSync(process.execPath, ['scripts/generate-prisma.mjs'], { stdio: 'inherit' });
+if (!existsSync('scripts/generate-prisma.mjs')) {
+  // nothing to generate for the build
+} else if (hasPrisma) execFileSync(process.execPath, ['scripts/generate-prisma.mjs'], { stdio: 'inherit' });
 else console.error('build: prisma is not installed, skipping scripts/generate-prisma.mjs');
 
-/** Every .ts file under dir, declaration files excepted. */
+/** Every .ts file under dir, declaration files and the browser embed's sources excepted. */
 const sources = (dir) =>
   readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
-    .map((e) => join(e.parentPath, e.name));
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => !f.startsWith(join(dir, 'embed/'))); // browser code: bundled by build-embed.mjs
 
 rmSync('dist', { recursive: true, force: true });
 await build({

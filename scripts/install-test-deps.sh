@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian, the real servers the tests run against, when missing:
-# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, Hugo (the example site's build test), and wrk/nginx
-# for the benchmarks.
+# PostgreSQL, Dovecot (IMAP + LMTP), Chromium, Hugo (the example site's build test),
+# systemd-analyze (checks contrib/systemd), and wrk/nginx for the benchmarks.
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -10,6 +10,7 @@ command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd dovecot-lmtpd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v hugo >/dev/null 2>&1 || need+=(hugo)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if [ "${1:-}" = "--bench" ]; then
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi

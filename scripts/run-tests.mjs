@@ -1,7 +1,7 @@
 // Runs the test phases in order and prints one closing line with the totals across all of them.
 // Phases: unit; integration on SQLite; integration on PostgreSQL (except mail-* files, whose
-// subject is the mail servers, and sqlite-* files); browser. A phase may be picked
-// with `npm test -- <phase>`.
+// subject is the mail servers, and sqlite-* files); browser; package (npm pack and installs from
+// the registry cache, minutes: see test/package). Phases may be picked with `npm test -- <phase>...`.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { readdirSync, existsSync } from 'node:fs';
 
@@ -12,7 +12,7 @@ const files = (dir) =>
         .sort()
         .map((f) => `${dir}/${f}`)
     : [];
-const only = process.argv[2];
+const only = process.argv.slice(2);
 
 let pgEnv;
 function postgres() {
@@ -33,13 +33,14 @@ const phases = [
     env: () => ({ EPISTLE_TEST_DB: 'postgresql', ...postgres() }),
   },
   { name: 'browser', files: () => files('test/browser'), env: () => ({}) },
+  { name: 'package', files: () => files('test/package'), env: () => ({}) },
 ];
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 for (const phase of phases) {
-  if (only && phase.name !== only) continue;
+  if (only.length > 0 && !only.includes(phase.name)) continue;
   const list = phase.files();
   if (list.length === 0) continue;
   process.stdout.write(`\n=== ${phase.name}: ${list.length} files\n`);
@@ -59,5 +60,5 @@ for (const phase of phases) {
     `=== ${phase.name}: ${count('pass')} passed, ${count('fail')} failed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
 }
-process.stdout.write(`\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.stdout.write(`\non Node ${process.versions.node}\ntotal: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(failed > 0 ? 1 : 0);

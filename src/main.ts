@@ -37,6 +37,11 @@ program
   .option('--force', 'overwrite an existing file')
   .action(run(async (o: { force?: boolean }) => (await import('./cli/setup.js')).init({ ...globals(), ...o })));
 
+program
+  .command('backup <file>')
+  .description('copy the SQLite database to <file>, safely while the server runs (PostgreSQL: use pg_dump)')
+  .action(run(async (file: string) => (await import('./cli/backup.js')).backup(file, globals())));
+
 const config = program.command('config').description('configuration tools');
 config
   .command('check')

@@ -1,17 +1,30 @@
 // `epistle init`, `epistle migrate`, `epistle config check`.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configFilePath, defaultConfigText } from '../config/load.js';
 import { migrate } from '../db/migrate.js';
 import { describeTarget, rebuildTarget } from '../rebuild/runner.js';
+import { providerOf, sqlitePath } from '../db/provider.js';
 import { load, fail, type GlobalOptions } from './context.js';
 
 export function init(options: GlobalOptions & { force?: boolean }): void {
   const path = configFilePath(options.config ? { path: options.config } : {});
   if (existsSync(path) && !options.force) fail(`${path} already exists; use --force to overwrite it`);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, defaultConfigText());
-  process.stdout.write(`wrote ${path}; edit [sites.*] for your site, then run: epistle config check\n`);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Owner-only, as it will hold mail passwords; chmod too, as --force keeps an existing file's mode.
+  writeFileSync(path, defaultConfigText(), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  const lines = [`wrote ${path} (readable by you only)`];
+  const { config } = load(options);
+  if (providerOf(config.database.url) === 'sqlite') {
+    const dataDir = dirname(sqlitePath(config.database.url));
+    if (!existsSync(dataDir)) {
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      lines.push(`created the data directory ${dataDir} (readable by you only)`);
+    }
+  }
+  lines.push('edit [sites.*] for your site, then run: epistle config check');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 export async function runMigrate(options: GlobalOptions): Promise<void> {

@@ -50,7 +50,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     if (!options.createIfMissing) {
       throw new ConfigError(path, 'no configuration file', 'run `epistle init` (or `npm start`, which writes a demo one)');
     }
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     created = writeOnce(path, defaultConfigText(env));
   }
   const table = parseFile(path);
@@ -68,10 +68,13 @@ export function defaultConfigText(env: NodeJS.ProcessEnv = process.env): string 
   return defaultConfigFile(env.EPISTLE_SERVER_LISTEN);
 }
 
-/** False when another process wrote the file first (two instances started together): theirs is read. */
+/**
+ * False when another process wrote the file first (two instances started together): theirs is read.
+ * Owner-only: the file is where mail passwords go.
+ */
 function writeOnce(path: string, text: string): boolean {
   try {
-    writeFileSync(path, text, { flag: 'wx' });
+    writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

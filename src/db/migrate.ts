@@ -6,10 +6,11 @@
 // Every start runs this, so when nothing is pending it only reads: no lock, no transaction, no write
 // (a read-only connection on SQLite), and the driver of the other provider is never loaded.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { providerOf, sqlitePath, type Provider } from './provider.js';
+import { createSqliteFile } from './sqlite-file.js';
 
 export interface Migration {
   name: string;
@@ -55,6 +56,16 @@ function checkEdited(m: Migration, recorded: string | undefined): boolean {
   return true;
 }
 
+/**
+ * The report when every migration is already recorded (unchanged), else undefined. Lets a start
+ * with nothing pending skip the write lock entirely: it neither waits behind a busy writer nor
+ * writes anything.
+ */
+function nothingPending(migrations: Migration[], recorded: Map<string, string>): MigrationReport | undefined {
+  if (!migrations.every((m) => checkEdited(m, recorded.get(m.name)))) return undefined;
+  return { applied: [], alreadyApplied: migrations.map((m) => m.name) };
+}
+
 export interface MigrateOptions {
   /** Folder holding <provider>/migrations/ (default: the committed prisma/ folder). */
   root?: string;
@@ -93,10 +104,16 @@ async function migrateSqlite(url: string, migrations: Migration[]): Promise<Migr
       reader?.close();
     }
   }
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  createSqliteFile(file);
   const db = new Database(file, { timeout: 10_000 });
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
+    const hasRecords = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_epistle_migrations'`).get();
+    if (hasRecords) {
+      const rows = db.prepare('SELECT name, checksum FROM "_epistle_migrations"').all() as Array<{ name: string; checksum: string }>;
+      const done = nothingPending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      if (done) return done;
+    }
     db.pragma('journal_mode = WAL');
     // SQLite can only change foreign-key enforcement outside a transaction. Prisma's table
     // redefinitions (copy, DROP, rename) would otherwise cascade-delete dependent rows, so it is

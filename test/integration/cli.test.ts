@@ -1,7 +1,7 @@
 // The `epistle` command as a person runs it: real processes, a real epistle.toml in a folder of
 // its own, a real database (SQLite file, or PostgreSQL with EPISTLE_TEST_DB=postgresql).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -50,8 +50,13 @@ void databaseFree('epistle init and config check', () => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /wrote .*epistle\.toml/);
     assert.match(readFileSync(path, 'utf8'), /\[sites\.demo\]/);
+    // The file will hold mail passwords; the data directory, readers' email addresses.
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'the configuration file is owner-only');
+    assert.equal(statSync(join(cwd, 'data')).mode & 0o777, 0o700, 'the data directory is owner-only');
+    assert.match(first.stdout, new RegExp(`created the data directory ${join(cwd, 'data')}`));
 
     writeFileSync(path, '# my own settings\n');
+    chmodSync(path, 0o644);
     const again = await epistle(['init'], { cwd });
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already exists.*--force/);
@@ -60,6 +65,7 @@ void databaseFree('epistle init and config check', () => {
     const forced = await epistle(['init', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(readFileSync(path, 'utf8'), /\[sites\.demo\]/);
+    assert.equal(statSync(path).mode & 0o777, 0o600, 'an overwritten file becomes owner-only too');
   });
 
   test('config check prints ✓ and the sites for a good file, and names the key of a bad one (exit 2)', async () => {

@@ -3,7 +3,7 @@
 // graceful stop on SIGTERM that lets a request in flight finish.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +121,14 @@ describe(`epistle serve from an empty folder (${testProvider})`, () => {
     assert.match(stderr, new RegExp(`wrote ${join(cwd, 'epistle.toml')} with a demo site`));
     assert.ok(stderr.includes(`listening on ${base}\n`), stderr);
     assert.ok(stderr.includes(`demo page at ${base}/demo\n`), stderr);
-    if (testProvider === 'sqlite') assert.ok(existsSync(join(cwd, 'data/epistle.db')), 'the SQLite file is under ./data');
+    assert.equal(statSync(join(cwd, 'epistle.toml')).mode & 0o777, 0o600, 'the configuration file is owner-only');
+    if (testProvider === 'sqlite') {
+      assert.ok(existsSync(join(cwd, 'data/epistle.db')), 'the SQLite file is under ./data');
+      assert.equal(statSync(join(cwd, 'data')).mode & 0o777, 0o700, 'the data directory is owner-only');
+      for (const file of ['epistle.db', 'epistle.db-wal']) {
+        assert.equal(statSync(join(cwd, 'data', file)).mode & 0o777, 0o600, `${file} is owner-only`);
+      }
+    }
     assert.equal((await fetch(`${base}/healthz`)).status, 200);
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
   });

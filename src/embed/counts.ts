@@ -1,12 +1,12 @@
 // Index pages: every [data-epistle-count="<page url>"] gets its page's localized count, from one
-// request per site. The thread's own root also carries data-epistle-count (a number): skipped.
+// request per site. (The thread's root names its own count data-epistle-total, so it never matches.)
 import { api } from './api';
 import { all } from './dom';
 import { plural } from './strings';
 
 export async function fillCounts(base: string, defaultSite: string | undefined): Promise<void> {
   const bySite = new Map<string, Map<string, HTMLElement[]>>();
-  for (const element of all<HTMLElement>(document, '[data-epistle-count]:not(.epistle)')) {
+  for (const element of all<HTMLElement>(document, '[data-epistle-count]')) {
     const site = element.closest<HTMLElement>('[data-epistle-site]')?.dataset.epistleSite ?? defaultSite;
     const raw = element.dataset.epistleCount;
     if (!site || !raw) continue;

@@ -38,7 +38,7 @@ export function renderThread(thread: Thread, s: Strings, site: string, dates: (i
     );
   };
   const html =
-    `<div class="epistle" lang="${escapeHtml(s.lang)}" data-epistle-site="${escapeHtml(site)}" data-epistle-url="${escapeHtml(thread.url)}" data-epistle-count="${thread.count}">` +
+    `<div class="epistle" lang="${escapeHtml(s.lang)}" data-epistle-site="${escapeHtml(site)}" data-epistle-url="${escapeHtml(thread.url)}" data-epistle-total="${thread.count}">` +
     `<h2 class="epistle-heading">${escapeHtml(heading(s, thread.count))}</h2><ol class="epistle-thread">${thread.comments.map(comment).join('')}</ol></div>`;
   // Parsed in a plain element of this document: a <template>'s inert document parsed this
   // thread about half as fast in Chromium.

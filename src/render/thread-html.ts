@@ -59,7 +59,7 @@ export function renderThreadHtml(thread: ThreadComment[], view: ThreadView): str
   };
   return (
     `<div class="epistle" lang="${view.locale}" data-epistle-site="${escapeHtml(view.siteId)}" data-epistle-url="${escapeHtml(view.pageUrl)}"` +
-    ` data-epistle-count="${view.count}" data-epistle-version="${view.version}">\n` +
+    ` data-epistle-total="${view.count}" data-epistle-version="${view.version}">\n` +
     `<h2 class="epistle-heading">${escapeHtml(heading)}</h2>\n` +
     `<ol class="epistle-thread">\n${thread.map(comment).join('')}</ol>\n</div>\n`
   );

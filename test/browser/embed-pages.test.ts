@@ -39,7 +39,7 @@ function bake(comments: Json[], site: string, url: string, total: number): strin
         <div class="epistle-body">${c.html}</div>
       </article>${c.replies.length ? `\n      <ol class="epistle-replies">${c.replies.map(item).join('')}</ol>` : ''}
     </li>`;
-  return `<div class="epistle" lang="en" data-epistle-site="${site}" data-epistle-url="${escape(url)}" data-epistle-count="${total}" data-epistle-version="7">
+  return `<div class="epistle" lang="en" data-epistle-site="${site}" data-epistle-url="${escape(url)}" data-epistle-total="${total}" data-epistle-version="7">
   <h2 class="epistle-heading">${count(en.embed, total)}</h2>
   <ol class="epistle-thread">${comments.map(item).join('')}</ol>
 </div>`;

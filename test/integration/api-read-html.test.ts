@@ -64,7 +64,7 @@ describe('GET comments.html', () => {
 
     assert.match(
       html,
-      /^<div class="epistle" lang="en" data-epistle-site="demo" data-epistle-url="http:\/\/localhost:8080\/html\/thread" data-epistle-count="4" data-epistle-version="\d+">/,
+      /^<div class="epistle" lang="en" data-epistle-site="demo" data-epistle-url="http:\/\/localhost:8080\/html\/thread" data-epistle-total="4" data-epistle-version="\d+">/,
     );
     assert.match(html, /<h2 class="epistle-heading">4 comments<\/h2>/);
     assert.ok(!html.includes('Not yet approved'), 'a pending comment is not shown');

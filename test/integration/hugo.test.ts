@@ -65,7 +65,7 @@ describe('the Hugo example', () => {
     assert.match(html, /<section id="epistle-thread" data-epistle-site="blog" data-epistle-url="http:\/\/blog\.test\/posts\/hello\/">/);
     assert.match(
       html,
-      /<div class="epistle" lang="en" data-epistle-site="blog" data-epistle-url="http:\/\/blog\.test\/posts\/hello\/" data-epistle-count="3"/,
+      /<div class="epistle" lang="en" data-epistle-site="blog" data-epistle-url="http:\/\/blog\.test\/posts\/hello\/" data-epistle-total="3"/,
     );
     assert.ok(html.includes('<h2 class="epistle-heading">3 comments</h2>'));
     assert.ok(html.includes('<div class="epistle-body"><p>First <strong>comment</strong></p>'));

@@ -27,7 +27,7 @@ describe('the thread markup', () => {
     assert.equal(
       html,
       [
-        '<div class="epistle" lang="en" data-epistle-site="blog" data-epistle-url="https://blog.example.com/post/" data-epistle-count="2" data-epistle-version="7">',
+        '<div class="epistle" lang="en" data-epistle-site="blog" data-epistle-url="https://blog.example.com/post/" data-epistle-total="2" data-epistle-version="7">',
         '<h2 class="epistle-heading">2 comments</h2>',
         '<ol class="epistle-thread">',
         '<li class="epistle-comment" id="epistle-comment-12" data-epistle-id="12">',
@@ -54,7 +54,7 @@ describe('the thread markup', () => {
   test('no comment: the empty heading and an empty thread list', () => {
     const html = renderThreadHtml([], { ...view, count: 0, version: 0 });
     assert.match(html, /<h2 class="epistle-heading">No comments yet<\/h2>\n<ol class="epistle-thread">\n<\/ol>/);
-    assert.match(html, /data-epistle-count="0" data-epistle-version="0"/);
+    assert.match(html, /data-epistle-total="0" data-epistle-version="0"/);
   });
 
   test('names, websites and the page address are escaped; the stored body is kept as HTML', () => {

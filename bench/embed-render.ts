@@ -26,7 +26,16 @@ try {
     ids.push(await publish(app, 'blog', { url, ...commentAuthor(random, i), body: commentBody(random), ...(parent ? { parent } : {}) }));
   }
   // Watches the container from the start: resolves when the embed puts the thread in it.
+  // It also notes when the embed's script receives each API response (Response.json called):
+  // the script's own time runs from the later of the two to the finished thread. The time from the
+  // network's responseEnd adds whatever else the browser's main thread was doing meanwhile.
   const probe = `<script>
+window.received = [];
+const json = Response.prototype.json;
+Response.prototype.json = function () {
+  if (/\\/api\\/sites\\/blog\\/(comments|strings)/.test(this.url)) window.received.push(performance.now());
+  return json.call(this);
+};
 window.rendered = new Promise((resolve) => {
   const container = document.getElementById('epistle-thread');
   new MutationObserver((_, observer) => {
@@ -34,7 +43,7 @@ window.rendered = new Promise((resolve) => {
     observer.disconnect();
     const at = performance.now();
     const ends = performance.getEntriesByType('resource').filter((e) => /\\/api\\/sites\\/blog\\/(comments|strings)/.test(e.name)).map((e) => e.responseEnd);
-    resolve({ at, lastResponse: Math.max(...ends), responses: ends.length });
+    resolve({ at, lastResponse: Math.max(...ends), responses: ends.length, received: Math.max(...window.received) });
   }).observe(container, { childList: true });
 });
 </script>`;
@@ -43,12 +52,15 @@ window.rendered = new Promise((resolve) => {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   const page = await context.newPage();
   const embedMs: number[] = [];
+  const pipelineMs: number[] = [];
   let html = '';
   for (let i = 0; i < runs + 1; i++) {
     await page.goto(url);
     const r = await page.evaluate(() => window.rendered);
     if (r.responses < 2) throw new Error(`expected the thread and strings responses, saw ${r.responses}`);
-    if (i > 0) embedMs.push(r.at - r.lastResponse); // the first run warms the browser's caches and JIT
+    // The first run warms the browser's caches and JIT.
+    if (i > 0) embedMs.push(r.at - r.received);
+    if (i > 0) pipelineMs.push(r.at - r.lastResponse);
     html ||= await page.evaluate(() => document.querySelector('#epistle-thread').innerHTML);
   }
   const shown = await page.locator('.epistle-comment').count();
@@ -83,7 +95,8 @@ window.baselineMs = performance.now() - start;
     [
       `Embed render, ${comments} comments (${(json / 1024).toFixed(1)} KiB JSON, ${(html.length / 1024).toFixed(1)} KiB HTML), ${runs} runs each, Chromium ${browser.version()}`,
       `${'what'.padEnd(44)}${'median ms'.padStart(10)}${'min ms'.padStart(9)}${'max ms'.padStart(9)}`,
-      `${'embed: last response -> thread in the page'.padEnd(44)}  ${f(median(embedMs))} ${f(min(embedMs))} ${f(max(embedMs))}`,
+      `${'embed script: responses in -> thread shown'.padEnd(44)}  ${f(median(embedMs))} ${f(min(embedMs))} ${f(max(embedMs))}`,
+      `${'  the same from the network (responseEnd)'.padEnd(44)}  ${f(median(pipelineMs))} ${f(min(pipelineMs))} ${f(max(pipelineMs))}`,
       `${'baseline: innerHTML of the same HTML string'.padEnd(44)}  ${f(median(baselineMs))} ${f(min(baselineMs))} ${f(max(baselineMs))}`,
       `ratio embed / baseline = ${(median(embedMs) / median(baselineMs)).toFixed(2)}`,
       // Wall-clock times: on a machine busier than its CPUs, both rows grow, the ratio much less.

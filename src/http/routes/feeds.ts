@@ -10,7 +10,7 @@ import { queryString } from '../send-json.js';
 import { etagMatches, VersionedCache, type Cached } from '../versioned-cache.js';
 
 export function feedHandler(deps: HttpDeps) {
-  const cache = new VersionedCache<FeedExtra>(32 * 1024 * 1024);
+  const cache = new VersionedCache<FeedExtra>(8 * 1024 * 1024);
   const settings = deps.options.feeds ?? { enabled: true, maxItems: 50 };
   const feedDeps = { sites: deps.sites, feeds: deps.feedStore };
 

@@ -23,7 +23,7 @@ function stacosysDate(iso: string): string {
 
 export function stacosysRouter(deps: HttpDeps, siteId: string): Router {
   const router = Router();
-  const cache = new VersionedCache();
+  const cache = new VersionedCache(8 * 1024 * 1024);
 
   router.post('/newcomment', async (req: Request, res: Response) => {
     const body = readBody(req);

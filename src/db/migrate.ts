@@ -77,12 +77,6 @@ export async function migrate(url: string, options: MigrateOptions = {}): Promis
   return provider === 'sqlite' ? migrateSqlite(url, migrations) : migratePostgres(url, migrations);
 }
 
-/** The report when every migration is recorded with its checksum; null when one is pending. */
-function upToDate(migrations: Migration[], recorded: Map<string, string>): MigrationReport | null {
-  if (!migrations.every((m) => recorded.get(m.name) === m.checksum)) return null;
-  return { applied: [], alreadyApplied: migrations.map((m) => m.name) };
-}
-
 async function migrateSqlite(url: string, migrations: Migration[]): Promise<MigrationReport> {
   const { default: Database } = await import('better-sqlite3');
   const file = sqlitePath(url);
@@ -96,7 +90,7 @@ async function migrateSqlite(url: string, migrations: Migration[]): Promise<Migr
       const rows = table
         ? (reader.prepare('SELECT name, checksum FROM "_epistle_migrations"').all() as Array<{ name: string; checksum: string }>)
         : [];
-      const report = upToDate(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      const report = nothingPending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
       if (report) return report;
     } catch {
       // Not readable read-only (e.g. WAL files it may not create): the locked path below decides.
@@ -162,7 +156,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
     const { rows: exists } = await client.query<{ found: string | null }>(`SELECT to_regclass('"_epistle_migrations"')::text AS found`);
     if (exists[0]?.found) {
       const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM "_epistle_migrations"');
-      const done = upToDate(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
+      const done = nothingPending(migrations, new Map(rows.map((r) => [r.name, r.checksum])));
       if (done) return done;
     }
     for (const m of migrations) {
